@@ -1,0 +1,1 @@
+"""Subcommands of the ``gateway`` CLI; each module exposes ``add_parser(subparsers)``."""
