@@ -148,3 +148,29 @@ def nest(dotted: str, value: Any) -> dict[str, Any]:
     for part in reversed(parts[:-1]):
         out = {part: out}
     return out
+
+
+def load(
+    cls: type[T], file: str | Path | None, assignments: Sequence[str] = ()
+) -> tuple[T, dict[str, str]]:
+    """Defaults < TOML ``file`` < ``--set key=value`` flags; returns (config, sources)."""
+    import tomllib
+
+    layers: list[tuple[str, Mapping[str, Any]]] = []
+    if file:
+        path = Path(file).expanduser()
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        layers.append((str(path), data))
+    for text in assignments:
+        key, value = parse_assignment(text)
+        layers.append(("--set", nest(key, value)))
+    merged, sources = merge(layers)
+    config = build(cls, merged)
+    for key in flatten(config):
+        sources.setdefault(key, "default")
+    return config, sources

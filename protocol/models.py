@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,3 +81,55 @@ def size_bytes(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """One row of ``glasses models`` / ``gateway models``."""
+
+    name: str
+    description: str
+    package: str
+    path: Path | None
+    size: int
+    loaded: bool
+    load_seconds: float
+    error: str
+
+
+def check(
+    spec: ModelSpec,
+    resolver: Callable[[str | None], Path],
+    loader: Callable[[Path], object] | None,
+    override: str | None = None,
+) -> ModelStatus:
+    """Resolve a model and, when ``loader`` is given, load it for real."""
+    try:
+        path = resolver(override)
+    except MissingModelError as exc:
+        return ModelStatus(spec.name, spec.description, spec.package, None, 0, False, 0.0, str(exc))
+    size = size_bytes(path)
+    if loader is None:
+        return ModelStatus(spec.name, spec.description, spec.package, path, size, False, 0.0, "")
+    start = time.perf_counter()
+    try:
+        loader(path)
+    except Exception as exc:  # a broken model file must be reported, not crash the table
+        error = f"{type(exc).__name__}: {exc}"
+        return ModelStatus(spec.name, spec.description, spec.package, path, size, False, 0.0, error)
+    elapsed = time.perf_counter() - start
+    return ModelStatus(spec.name, spec.description, spec.package, path, size, True, elapsed, "")
+
+
+def format_table(rows: Sequence[ModelStatus]) -> str:
+    """A fixed-width table for the terminal."""
+    lines = [f"{'model':<9} {'size':>9} {'load':>7}  status / path"]
+    for row in rows:
+        size = f"{row.size / 1e6:.1f} MB" if row.path else "-"
+        load = f"{row.load_seconds:.2f}s" if row.loaded else "-"
+        status = "ok" if row.loaded else ("found" if row.path and not row.error else "ERROR")
+        lines.append(f"{row.name:<9} {size:>9} {load:>7}  {status}: {row.description}")
+        lines.append(f"{'':<28}{row.path if row.path else row.error}")
+        if row.path and row.error:
+            lines.append(f"{'':<28}{row.error}")
+    return "\n".join(lines)

@@ -1,0 +1,50 @@
+"""``glasses models``: list every model, its path and size, and load each for real."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+
+from glasses import models
+from glasses.config import from_args
+from protocol.cli import ExitCode
+from protocol.configtree import ConfigError
+from protocol.models import check, format_table
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "models",
+        help="list the glasses' models and check that each one loads",
+        description="Resolve every model the glasses use (ASR, TTS, wake word, intent), "
+        "print its path and size, and load it for real.",
+        epilog="Example: glasses models --set models.asr=/opt/whisper-base.en",
+    )
+    p.add_argument("--no-load", action="store_true", help="only resolve paths, do not load")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config, _ = from_args(args)
+    except ConfigError as exc:
+        print(f"glasses: config error: {exc}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    rows = []
+    for spec in models.SPECS:
+        resolver, loader = models.LOADERS[spec.name]
+        override = getattr(config.models, spec.name) or None
+        rows.append(check(spec, resolver, None if args.no_load else loader, override))
+    if args.json:
+        print(json.dumps([dataclasses.asdict(r) for r in rows], default=str, indent=2))
+    else:
+        print(format_table(rows))
+    missing = [r for r in rows if r.path is None]
+    for row in missing:
+        print(f"glasses: {row.error}", file=sys.stderr)
+    if missing:
+        return int(ExitCode.MISSING_MODEL)
+    return int(ExitCode.OK if all(r.loaded or args.no_load for r in rows) else ExitCode.FAILED)
