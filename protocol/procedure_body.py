@@ -56,23 +56,24 @@ def _split_sections(lines: Sequence[str], start: int, path: str) -> list[_Raw]:
 
 
 def _check_order(raws: Sequence[_Raw], kind: Kind, path: str) -> None:
-    seen: list[str] = []
+    seen: list[str] = []  # the Warnings/Tools/Steps headings met so far
     for raw in raws[1:]:
         name = raw.heading.casefold()
-        if name in seen and name in _ORDER:
-            raise DocumentError(path, raw.line, f"second '## {raw.heading}' section")
-        if kind.is_procedure and "steps" not in seen:
-            if name not in _ORDER:
+        if name not in _ORDER:
+            if kind.is_procedure and "steps" not in seen:
                 raise DocumentError(
                     path,
                     raw.line,
                     f"section '{raw.heading}' must come after '## Steps' "
                     "(a procedure has Warnings, Tools, Steps, then any other sections)",
                 )
-            if seen and _ORDER.index(name) < _ORDER.index(seen[-1]):
-                raise DocumentError(
-                    path, raw.line, f"'## {raw.heading}' must come before '## {seen[-1].title()}'"
-                )
+            continue
+        if name in seen:
+            raise DocumentError(path, raw.line, f"second '## {raw.heading}' section")
+        if kind.is_procedure and seen and _ORDER.index(name) < _ORDER.index(seen[-1]):
+            raise DocumentError(
+                path, raw.line, f"'## {raw.heading}' must come before '## {seen[-1].title()}'"
+            )
         seen.append(name)
     if kind.is_procedure and "steps" not in seen:
         raise DocumentError(path, 1, f"a {kind.value} procedure needs a '## Steps' section")
@@ -117,7 +118,9 @@ def _expectation(value: str, draft: _Draft, path: str, number: int) -> ExpectedR
     match = _EXPECT.fullmatch(value)
     if match is None:
         raise DocumentError(
-            path, number, f"step {draft.number}: expect must be 'NAME LOW..HIGH UNIT', got {value!r}"
+            path,
+            number,
+            f"step {draft.number}: expect must be 'NAME LOW..HIGH UNIT', got {value!r}",
         )
     name, low, high, unit = match.groups()
     if unit not in UNITS:

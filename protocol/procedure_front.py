@@ -18,7 +18,8 @@ E = TypeVar("E", Kind, SafetyLevel)
 
 FENCE = "+++"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)\s*$")
+# Always matches: tomllib ends its messages with "(at line N, column M)" or "(at end of document)".
+_TOML_WHERE = re.compile(r"(?:\s*\(at (?:line (\d+), column \d+|end of document)\))?\s*$")
 _LISTS = ("equipment_types", "equipment_tags", "ppe", "alarm_codes", "keywords", "sources")
 _REQUIRED = ("id", "title", "kind", "safety_level")
 KNOWN_KEYS: tuple[str, ...] = (*_REQUIRED, *_LISTS, "estimated_minutes")
@@ -68,7 +69,7 @@ def split(lines: Sequence[str], path: str) -> tuple[dict[str, Any], _Context]:
     if close is None:
         raise DocumentError(path, 1, "front matter opened on line 1 is never closed by '+++'")
     try:
-        data = tomllib.loads("\n".join(lines[1:close]))
+        data = tomllib.loads("".join(line + "\n" for line in lines[1:close]))
     except tomllib.TOMLDecodeError as exc:
         raise _toml_error(str(exc), path, close) from None
     return data, _Context(path, lines, close)
@@ -76,12 +77,10 @@ def split(lines: Sequence[str], path: str) -> tuple[dict[str, Any], _Context]:
 
 def _toml_error(message: str, path: str, close: int) -> DocumentError:
     where = _TOML_WHERE.search(message)
-    line = close + 1  # "at end of document": the closing "+++"
-    if where is not None:
-        message = message[: where.start()]
-        if where.group(1) is not None:
-            line = int(where.group(1)) + 1
-    return DocumentError(path, line, f"front matter: invalid TOML: {message}")
+    assert where is not None  # the pattern matches the empty end of any string
+    line = close + 1 if where.group(1) is None else int(where.group(1)) + 1
+    text = message[: where.start()]
+    return DocumentError(path, line, f"front matter: invalid TOML: {text}")
 
 
 def parse(lines: Sequence[str], path: str) -> FrontMatter:

@@ -101,6 +101,8 @@ class Document:
 
     def step(self, number: int) -> Step:
         """Step ``number`` (1-based); IndexError names the valid range."""
+        if not self.steps:
+            raise IndexError(f"{self.id} has no steps")
         if not 1 <= number <= len(self.steps):
             raise IndexError(f"{self.id} has steps 1 to {len(self.steps)}, not {number}")
         return self.steps[number - 1]
