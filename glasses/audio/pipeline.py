@@ -1,0 +1,232 @@
+"""The voice-input stage: chunks in, WakeDetected/SpeechStart/SpeechEnd/Transcript/NoSpeech out.
+
+While waiting for the wake word, a cheap speech gate decides when the wake model
+runs at all. After the wake word (or ``listen()``), the endpointer captures one
+utterance. ASR starts speculatively once a short pause is heard; if speech
+resumes the result is thrown away, and if the endpoint confirms the same audio,
+the speculative result is used, so the wait is max(silence, ASR), not the sum.
+Wake and ASR inference run on one worker thread each; audio keeps flowing
+while ASR runs, so the wake word can interrupt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections import deque
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from glasses.audio.asr import AsrResult, WhisperAsr
+from glasses.audio.config import VoiceConfig
+from glasses.audio.endpoint import Endpointer, EpKind, EpState
+from glasses.audio.events import NoSpeech, SpeechEnd, SpeechStart, Transcript, VoiceEvent, WakeDetected
+from glasses.audio.textnorm import strip_wake_phrase
+from glasses.audio.vad import FRAME_MS, Frame, Framer, SpeechDetector, SpeechGate
+from glasses.audio.wake import WakeDetector
+from protocol.audio import AudioChunk
+
+log = logging.getLogger(__name__)
+
+
+class Mode(enum.Enum):
+    WAKE = "wake"
+    CAPTURE = "capture"
+
+
+_DONE = object()
+
+
+class VoiceInput:
+    """One voice-input stage. ``events(source)`` may be called again for a new stream."""
+
+    def __init__(self, cfg: VoiceConfig, asr: WhisperAsr, wake: WakeDetector | None) -> None:
+        self.cfg = cfg
+        self.asr = asr
+        self.wake = wake
+        self._wake_pool = ThreadPoolExecutor(1, thread_name_prefix="wake")
+        self._asr_pool = ThreadPoolExecutor(1, thread_name_prefix="asr")
+        self._armed = False
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._reset_stream()
+
+    @classmethod
+    def load(cls, cfg: VoiceConfig | None = None, titles: Sequence[str] = ()) -> VoiceInput:
+        """Load the real models (blocking; call through ``asyncio.to_thread`` on a loop)."""
+        cfg = cfg or VoiceConfig()
+        return cls(cfg, WhisperAsr.load(cfg.asr, titles), WakeDetector.load(cfg.wake))
+
+    def _reset_stream(self) -> None:
+        self.detector = SpeechDetector.from_gate(self.cfg.gate)
+        self.gate = SpeechGate(self.cfg.gate, self.detector)
+        self.endpointer = Endpointer(self.cfg.endpoint)
+        self._framer = Framer()
+        keep = max(1, -(-self.cfg.endpoint.wake_preroll_ms // FRAME_MS))
+        self._recent: deque[Frame] = deque(maxlen=keep)
+        self.mode = Mode.WAKE
+        self._after_wake = False
+        self._spec: tuple[tuple[int, int], asyncio.Future[AsrResult]] | None = None
+        self._clock = (0.0, 0.0)
+        if self.wake is not None:
+            self.wake.rearm()
+
+    def listen(self) -> None:
+        """Capture the next utterance without waiting for the wake word."""
+        self._armed = True
+
+    async def events(self, source: AsyncIterable[AudioChunk]) -> AsyncIterator[VoiceEvent]:
+        """Run the stage over ``source`` and yield its events until the source ends."""
+        self._reset_stream()
+        queue: asyncio.Queue[object] = asyncio.Queue(maxsize=64)
+        feeder = asyncio.create_task(self._feed(source, queue), name="voice-feed")
+        self._tasks.add(feeder)
+        feeder.add_done_callback(self._tasks.discard)
+        try:
+            while (item := await queue.get()) is not _DONE:
+                yield item  # type: ignore[misc]
+            await feeder
+        finally:
+            await self._cancel_tasks()
+
+    async def _cancel_tasks(self) -> None:
+        pending = [t for t in self._tasks if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _feed(self, source: AsyncIterable[AudioChunk], out: asyncio.Queue[object]) -> None:
+        try:
+            async for chunk in source:
+                await self._chunk(chunk, out)
+            await self._stream_end(out)
+            finishing = [t for t in self._tasks if t.get_name() == "voice-asr"]
+            if finishing:
+                await asyncio.gather(*finishing)
+        finally:
+            await out.put(_DONE)
+
+    async def _chunk(self, chunk: AudioChunk, out: asyncio.Queue[object]) -> None:
+        loop = asyncio.get_running_loop()
+        self._clock = (chunk.end, loop.time())
+        feed = bytearray()
+        t_feed = chunk.timestamp
+        fresh = False
+        for frame in self._framer.push(chunk):
+            self._recent.append(frame)
+            if self._armed and self.mode is Mode.WAKE:
+                self._armed = False
+                self._start_capture(frame.t, after_wake=False, preroll=())
+            if self.mode is Mode.CAPTURE:
+                speech = self.detector.is_speech(frame, self.cfg.endpoint.vad_aggressiveness)
+                for event in self.endpointer.push(frame, speech):
+                    await self._endpoint_event(event.kind, event, out)
+                continue
+            step = self.gate.step(frame, self.detector.is_speech(frame))
+            if step.opened:
+                fresh, feed = True, bytearray()
+            if step.feed:
+                feed += step.feed
+                t_feed = frame.end
+        if feed and self.wake is not None and self.mode is Mode.WAKE:
+            work = self.wake.start if fresh else self.wake.process
+            hit = await loop.run_in_executor(self._wake_pool, work, bytes(feed), t_feed)
+            if hit is not None:
+                await out.put(WakeDetected(hit.model, hit.score, hit.t))
+                self._start_capture(hit.t, after_wake=True, preroll=tuple(self._recent))
+
+    def _start_capture(self, t: float, after_wake: bool, preroll: Sequence[Frame]) -> None:
+        self.mode = Mode.CAPTURE
+        self._after_wake = after_wake
+        self._spec = None
+        self.gate.reset()
+        self.endpointer.start(t, preroll)
+
+    def _back_to_wake(self) -> None:
+        self.mode = Mode.WAKE
+        self._spec = None
+        self.gate.reset()
+
+    async def _endpoint_event(self, kind: EpKind, event: object, out: asyncio.Queue[object]) -> None:
+        t = getattr(event, "t", 0.0)
+        if kind is EpKind.SPEECH_START:
+            await out.put(SpeechStart(t))
+        elif kind is EpKind.SPECULATE:
+            utt = self.endpointer.utterance()
+            self._spec = (utt.key, self._submit(utt.pcm))
+        elif kind is EpKind.RESUMED:
+            self._spec = None
+        elif kind is EpKind.NO_SPEECH:
+            await out.put(NoSpeech(t, "timeout"))
+            self._back_to_wake()
+        elif kind is EpKind.END:
+            t_eos = getattr(event, "t_speech_end", t)
+            await out.put(SpeechEnd(t, t_eos, getattr(event, "reason", "silence")))
+            self._finish(t_eos, out)
+
+    def _finish(self, t_eos: float, out: asyncio.Queue[object]) -> None:
+        utt = self.endpointer.utterance()
+        speculative = self._spec is not None and self._spec[0] == utt.key
+        future = self._spec[1] if speculative and self._spec else self._submit(utt.pcm)
+        task = asyncio.create_task(
+            self._deliver(future, t_eos, speculative, self._after_wake, out), name="voice-asr"
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        self._back_to_wake()
+
+    def _submit(self, pcm: bytes) -> asyncio.Future[AsrResult]:
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._asr_pool, self.asr.transcribe, pcm)
+        future.add_done_callback(_consume_exception)
+        return future
+
+    async def _deliver(
+        self,
+        future: asyncio.Future[AsrResult],
+        t_eos: float,
+        speculative: bool,
+        after_wake: bool,
+        out: asyncio.Queue[object],
+    ) -> None:
+        try:
+            result = await future
+        except Exception:
+            log.exception("ASR failed; the utterance is dropped")
+            await out.put(NoSpeech(t_eos, "asr_error"))
+            return
+        newest_end, newest_wall = self._clock
+        t_final = newest_end + (asyncio.get_running_loop().time() - newest_wall)
+        text = strip_wake_phrase(result.text, self.wake.name if self.wake else "") if after_wake else result.text
+        if text:
+            await out.put(Transcript(text, result.asr_ms, t_eos, t_final, speculative))
+        else:
+            await out.put(NoSpeech(t_final, "rejected"))
+
+    async def _stream_end(self, out: asyncio.Queue[object]) -> None:
+        """The source ended: finish an utterance in progress."""
+        if self.mode is not Mode.CAPTURE:
+            return
+        if self.endpointer.state is EpState.SPEECH:
+            utt = self.endpointer.utterance()
+            t_eos = self._clock[0]
+            await out.put(SpeechEnd(t_eos, t_eos, "stream_end"))
+            self._spec = self._spec if self._spec and self._spec[0] == utt.key else None
+            self._finish(t_eos, out)
+        else:
+            await out.put(NoSpeech(self._clock[0], "stream_end"))
+            self._back_to_wake()
+        self.endpointer.stop()
+
+    def close(self) -> None:
+        """Stop the worker threads (pending inference is abandoned)."""
+        self._wake_pool.shutdown(wait=True, cancel_futures=True)
+        self._asr_pool.shutdown(wait=True, cancel_futures=True)
+        if self.wake is not None:
+            self.wake.close()
+
+
+def _consume_exception(future: asyncio.Future[AsrResult] | Future[AsrResult]) -> None:
+    if not future.cancelled():
+        future.exception()
