@@ -8,6 +8,7 @@ compatible units (°F/°C; psig/kPa/bar, all gauge pressures) before comparing.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -157,7 +158,12 @@ class ExpectedReading:
         return f"{_fmt(self.low)} to {_fmt(self.high)} {self.unit}"
 
     def check(self, value: float, unit: str | None = None) -> ReadingVerdict:
-        """Judge ``value`` given in ``unit`` (None means the expected unit)."""
+        """Judge ``value`` given in ``unit`` (None means the expected unit).
+
+        A value that is not a finite number raises ValueError.
+        """
+        if not math.isfinite(value):
+            raise ValueError(f"a reading must be a finite number, got {value!r}")
         given = self.unit if unit is None else (normalize_unit(unit) or unit.strip())
         converted = convert(value, given, self.unit) if given in UNITS else None
         if converted is None:

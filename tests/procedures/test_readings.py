@@ -115,3 +115,9 @@ def test_invalid_expectations() -> None:
         ExpectedReading("p", 1, 2, "psi")
     with pytest.raises(ValueError, match=r"range 2\.\.1 has LOW above HIGH"):
         ExpectedReading("p", 2, 1, "psig")
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_readings_are_rejected(value: float) -> None:
+    with pytest.raises(ValueError, match="a reading must be a finite number"):
+        PRESSURE.check(value)
