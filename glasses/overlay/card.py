@@ -11,7 +11,7 @@ from glasses.overlay.theme import (
 )
 from glasses.overlay.view import Offline, OverlayView, ReadingView, Trend
 
-MAX_STEP_LINES = 5
+MAX_STEP_LINES = 6
 MAX_CAUTIONS = 2  # cautions listed before "+N more"
 MAX_WARNINGS = 1  # procedure warnings listed on the card before "+N more"
 MAX_READINGS = 4

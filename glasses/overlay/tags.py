@@ -167,12 +167,13 @@ class TagDetector:
     def locate_qr(self, gray: np.ndarray) -> list[np.ndarray]:
         """Corner quads of QR symbols (not decoded), in full-frame coordinates."""
         scale = self.config.qr_scale
-        quads = self._locate(gray, scale)
+        quads = self.locate_qr_scaled(gray, scale)
         if not quads and scale < 1.0:
-            quads = self._locate(gray, 1.0)
+            quads = self.locate_qr_scaled(gray, 1.0)
         return quads
 
-    def _locate(self, gray: np.ndarray, scale: float) -> list[np.ndarray]:
+    def locate_qr_scaled(self, gray: np.ndarray, scale: float) -> list[np.ndarray]:
+        """QR corner quads found on ``gray`` resized by ``scale`` (full-frame coordinates)."""
         import cv2
 
         img = gray
