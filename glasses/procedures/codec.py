@@ -53,10 +53,7 @@ def _dataclass(cls: type[T], data: Any, where: str) -> T:
             kwargs[name] = from_data(hints[name], data[name], f"{where}.{name}")
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             raise CodecError(f"{where}: missing field '{name}'")
-    try:
-        return cls(**kwargs)
-    except (TypeError, ValueError) as exc:
-        raise CodecError(f"{where}: {exc}") from None
+    return cls(**kwargs)
 
 
 def _scalar(tp: Any, data: Any, where: str) -> Any:

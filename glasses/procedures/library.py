@@ -21,9 +21,11 @@ from protocol.procedure import Document, load_documents
 
 STOPWORDS = frozenset(
     "a an the of for on in to and with my this that please procedure procedures sop mop eop "
-    "checklist process start begin run open load launch pull bring up do let's lets we i want "
-    "need task job routine one unit show me find what is".split()
+    "checklist process up i we want need task job routine one unit me what is".split()
 )
+# Command verbs ("start the ...") are dropped only at the start of what was said:
+# elsewhere they carry meaning ("chiller start-up").
+COMMANDS = frozenset("start begin run open load launch pull bring show find do let's lets".split())
 WORD_SIMILARITY = 0.8  # two words at least this similar (difflib ratio) count as one
 # How much a spoken word counts when it hits each field of a document.
 FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
@@ -32,10 +34,16 @@ FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
 )  # fmt: skip
 
 
-def words(text: str) -> list[str]:
-    """Lowercase content words of ``text``, lightly stemmed, without stopwords."""
+def words(text: str, spoken: bool = False) -> list[str]:
+    """Lowercase content words of ``text``, lightly stemmed, without stopwords.
+
+    ``spoken``: also drop leading command verbs ("start the compressor ...").
+    """
+    raw = re.findall(r"[a-z0-9']+", text.lower().replace("-", " "))
+    while spoken and raw and (raw[0] in COMMANDS or raw[0] in STOPWORDS):
+        raw.pop(0)
     out = []
-    for word in re.findall(r"[a-z0-9']+", text.lower().replace("-", " ")):
+    for word in raw:
         if word in STOPWORDS:
             continue
         if len(word) > 4 and word.endswith("ies"):
@@ -84,7 +92,7 @@ def _hit(word: str, vocab: dict[str, float]) -> float:
 
 def score(spoken: str, doc: Document) -> Candidate:
     """How well ``spoken`` names ``doc``: share of spoken words it covers, plus title cover."""
-    said = words(spoken)
+    said = words(spoken, spoken=True)
     if not said:
         return Candidate(doc, 0.0, ())
     vocab = _vocabulary(doc)
@@ -92,9 +100,8 @@ def score(spoken: str, doc: Document) -> Candidate:
     covered = sum(h for _, h in hits) / len(said)
     title = set(words(doc.title))
     title_cover = len(title & set(said)) / len(title) if title else 0.0
-    phrase = any(
-        f" {' '.join(words(k))} " in f" {' '.join(said)} " for k in doc.keywords if words(k)
-    )
+    phrases = (" ".join(words(k)) for k in doc.keywords)
+    phrase = any(" " in p and f" {p} " in f" {' '.join(said)} " for p in phrases)
     total = 0.85 * covered + 0.1 * title_cover + (0.05 if phrase else 0.0)
     return Candidate(doc, round(min(1.0, total), 4), tuple(w for w, h in hits if h > 0))
 

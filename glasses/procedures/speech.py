@@ -48,14 +48,15 @@ def step_speech(document: Document, step: Step, confirmed: bool = False) -> str:
 def start_speech(document: Document) -> str:
     """The introduction before step 1: title, length, PPE, warnings on offer."""
     parts = [f"Starting {_sentence(document.title)}"]
-    length = f"{len(document.steps)} steps"
+    count = len(document.steps)
+    length = f"{count} {'step' if count == 1 else 'steps'}"
     if document.estimated_minutes:
         length += f", about {document.estimated_minutes} minutes"
     parts.append(length + ".")
     if document.ppe:
         parts.append(f"Wear {_listing(document.ppe)}.")
     count = len(document.warnings)
-    if count:
+    if count:  # read on request only: a long list before step 1 would bury the step
         noun = "warning" if count == 1 else "warnings"
         parts.append(
             f"There {'is' if count == 1 else 'are'} {count} {noun}: say read the warnings."
@@ -66,5 +67,5 @@ def start_speech(document: Document) -> str:
 def warnings_speech(document: Document) -> str:
     """Every warning, read verbatim."""
     if not document.warnings:
-        return f"{_sentence(document.title)} has no warnings."
+        return f"{document.title} has no warnings."
     return " ".join(f"Warning {i}: {_sentence(w)}" for i, w in enumerate(document.warnings, 1))

@@ -13,19 +13,19 @@ from protocol.equipment import (
     load_registry,
     parse_registry,
 )
-from protocol.procedure import DocumentError, load_document, parse_document
+from protocol.procedure import DocumentError, load_document, load_documents, parse_document
 
-from .helpers import DATA, steps
+from .helpers import CRAC_DOC, SITE, steps
 
 
 @pytest.fixture(scope="module")
 def registry() -> EquipmentRegistry:
-    return load_registry(DATA / "equipment.toml")
+    return load_registry(SITE / "equipment.toml")
 
 
 def test_parse_entries(registry: EquipmentRegistry) -> None:
-    assert len(registry) == 3
-    assert [u.tag for u in registry] == ["CRAC-01", "CRAC-02", "UPS-A"]
+    assert len(registry) == 4
+    assert [u.tag for u in registry] == ["CRAC-01", "CRAC-02", "UPS-A", "CH-1"]
     crac = registry.find("CRAC-01")
     assert crac == Equipment(
         tag="CRAC-01",
@@ -61,7 +61,7 @@ def test_lookups(registry: EquipmentRegistry) -> None:
 
 
 def test_procedures_for(registry: EquipmentRegistry) -> None:
-    crac = load_document(DATA / "crac-hp-trip-recovery.md")
+    crac = load_document(CRAC_DOC)
     other = parse_document(
         steps("1. One.").replace('kind = "SOP"', 'kind = "SOP"\nequipment_tags = ["crac-01"]')
     )
@@ -74,8 +74,7 @@ def test_procedures_for(registry: EquipmentRegistry) -> None:
 
 
 def test_validate_against_documents(registry: EquipmentRegistry) -> None:
-    crac = load_document(DATA / "crac-hp-trip-recovery.md")
-    registry.validate([crac])
+    registry.validate(load_documents(SITE / "docs"))
     with pytest.raises(EquipmentError) as info:
         registry.validate([])
     assert str(info.value) == (

@@ -17,12 +17,12 @@ from protocol.procedure import (
     parse_document,
 )
 
-from .helpers import DATA, doc, steps
+from .helpers import CRAC_DOC, doc, steps
 
 
 @pytest.fixture(scope="module")
 def crac() -> Document:
-    return load_document(DATA / "crac-hp-trip-recovery.md")
+    return load_document(CRAC_DOC)
 
 
 def test_front_matter_fields(crac: Document) -> None:
@@ -35,10 +35,10 @@ def test_front_matter_fields(crac: Document) -> None:
     assert crac.ppe == ("safety glasses", "insulated gloves")
     assert crac.estimated_minutes == 30
     assert crac.alarm_codes == ("A12", "HP-TRIP")
-    assert crac.keywords == ("head pressure", "HP switch")
+    assert crac.keywords == ("head pressure", "HP switch", "compressor restart")
     assert crac.sources == ("ASHRAE TC 9.9 Thermal Guidelines, 5th ed. (2021)",)
     assert crac.path.endswith("crac-hp-trip-recovery.md")
-    raw = (DATA / "crac-hp-trip-recovery.md").read_bytes()
+    raw = CRAC_DOC.read_bytes()
     assert crac.sha256 == hashlib.sha256(raw).hexdigest()
 
 

@@ -76,9 +76,8 @@ def test_verdict_sentences() -> None:
 
 def test_verdict_keeps_what_was_said() -> None:
     result = PRESSURE.check(2500, "kpa")
-    assert result == ReadingVerdict(
-        Verdict.IN_RANGE, 2500.0, "kPa", pytest.approx(362.594, rel=1e-5), PRESSURE
-    )
+    assert result == ReadingVerdict(Verdict.IN_RANGE, 2500.0, "kPa", result.converted, PRESSURE)
+    assert result.converted == pytest.approx(362.594, rel=1e-5)
     assert PRESSURE.check(3, " Furlongs ").unit == "Furlongs"
 
 
