@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glasses.procedures import (
     EntryKind,
@@ -191,3 +193,24 @@ def test_report_of_a_partial_log() -> None:
     assert "## Other entries" in lines and "- 09:02:03 note: General." in lines
     running = WorkLog("p", "Pump check", "SOP", "0", 1).to_report().splitlines()
     assert "| Started | - |" in running and "| Ended | - |" in running
+
+
+_times = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+)
+_floats = st.floats(allow_nan=False, allow_infinity=False)
+_readings = st.builds(
+    LoggedReading, st.text(), _floats, st.text(), _floats, _floats, st.text(),
+    st.sampled_from(Verdict), st.none() | _floats,
+)  # fmt: skip
+_entries = st.builds(
+    LogEntry, st.sampled_from(EntryKind), _times, st.none() | st.integers(1, 999), st.text(),
+    st.none() | _readings,
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_entries, max_size=8), st.text(), st.text())
+def test_any_log_round_trips(entries: list[LogEntry], technician: str, device: str) -> None:
+    log = WorkLog("p", "Title", "SOP", "0" * 64, 5, technician, device, tuple(entries))
+    assert WorkLog.from_json(log.to_json()) == log
