@@ -9,6 +9,7 @@ seed and knows where its tags ended up.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -47,6 +48,7 @@ class SceneSpec:
     blur_sigma: float = 0.0
     brightness: float = 1.0
     noise: float = 3.0  # sensor noise standard deviation, grey levels
+    label_at: tuple[int, int] | None = None  # label centre in pixels (random when None)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ def random_spec(seed: int, size: tuple[int, int] = (1280, 720)) -> SceneSpec:
     )
 
 
+@functools.lru_cache(maxsize=64)
 def _marker(aruco_id: int, side: int) -> np.ndarray:
     import cv2
 
@@ -80,6 +83,7 @@ def _marker(aruco_id: int, side: int) -> np.ndarray:
     return cv2.aruco.generateImageMarker(dictionary, aruco_id, side)
 
 
+@functools.lru_cache(maxsize=16)
 def _qr(payload: str, module_px: int) -> np.ndarray:
     """The QR symbol without its quiet zone (the white label provides it)."""
     import cv2
@@ -161,6 +165,8 @@ def make_scene(spec: SceneSpec) -> Scene:
     _cabinet(img, rng)
     cx = int(w / 2 + rng.uniform(-0.15, 0.15) * w)
     cy = int(h / 2 + rng.uniform(-0.12, 0.12) * h)
+    if spec.label_at is not None:
+        cx, cy = spec.label_at
     truths = _label(img, spec, cx, cy)
     H = _homography(spec, (float(cx), float(cy)), 300.0, rng)
     img = cv2.warpPerspective(img, H, (w, h), borderMode=cv2.BORDER_REPLICATE)
@@ -170,9 +176,12 @@ def make_scene(spec: SceneSpec) -> Scene:
         moved.append(TagTruth(t.kind, t.id, tuple((float(a), float(b)) for a, b in pts)))
     if spec.blur_sigma > 0.0:
         img = cv2.GaussianBlur(img, (0, 0), spec.blur_sigma)
-    out = img.astype(np.float32) * spec.brightness
-    out += rng.normal(0.0, spec.noise, size=out.shape).astype(np.float32)
-    return Scene(spec, np.clip(out, 0, 255).astype(np.uint8), tuple(moved))
+    dim = cv2.convertScaleAbs(img, alpha=spec.brightness)
+    noise = np.empty((h, w), np.int16)  # luminance noise, the same on each channel
+    cv2.setRNGSeed(spec.seed)
+    cv2.randn(noise, 0.0, spec.noise)
+    out = cv2.add(dim, cv2.merge([noise, noise, noise]), dtype=cv2.CV_8U)
+    return Scene(spec, out, tuple(moved))
 
 
 def scene_series(count: int, first_seed: int = 0) -> list[SceneSpec]:
@@ -180,11 +189,19 @@ def scene_series(count: int, first_seed: int = 0) -> list[SceneSpec]:
     return [random_spec(s) for s in range(first_seed, first_seed + count)]
 
 
-def moving_tag_path(n: int, size: tuple[int, int] = (1280, 720)) -> list[tuple[int, int]]:
-    """Label centres for a smooth pan across the frame (for tracking tests and the benchmark)."""
+def pan_series(n: int, size: tuple[int, int] = (1280, 720), seed: int = 7) -> list[SceneSpec]:
+    """``n`` frames of one label panning smoothly across the frame while turning.
+
+    For tracking tests and the benchmark: ArUco + QR label, mild blur, one seed.
+    """
     w, h = size
     return [
-        (int(w / 2 + 0.3 * w * math.sin(2 * math.pi * i / n)),
-         int(h / 2 + 0.15 * h * math.sin(4 * math.pi * i / n)))
+        SceneSpec(
+            seed=seed, size=size, aruco_id=11, qr_payload="CRAC-01",
+            rotation_deg=20.0 * math.sin(2 * math.pi * i / n), perspective=0.03,
+            blur_sigma=0.8, brightness=0.8,
+            label_at=(int(w / 2 + 0.22 * w * math.sin(2 * math.pi * i / n)),
+                      int(h / 2 + 0.12 * h * math.sin(4 * math.pi * i / n))),
+        )
         for i in range(n)
     ]
