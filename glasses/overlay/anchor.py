@@ -43,6 +43,7 @@ class AnchorConfig:
     margin: int = 8  # pixels kept free along the screen edges
     sides: tuple[Side, ...] = (Side.RIGHT, Side.LEFT, Side.BELOW, Side.ABOVE)  # tried in order
     scales: tuple[float, ...] = (1.0, 0.85, 0.7, 0.55)  # card shrink steps tried in order
+    min_clear_scale: float = 0.7  # below this, overlapping another panel beats shrinking
     smoothing: float = 0.4  # fraction of the way to the target moved per frame (1 = jump)
     switch_frames: int = 6  # frames a better placement must persist before the card moves there
     grace_s: float = 0.5  # seconds the card stays put after its tag drops out
@@ -123,10 +124,26 @@ class Anchor:
         cands = self._candidates(tag.bbox, size, screen, blocked, avoid)
         if not cands:
             return self._docked(size, screen, blocked, avoid)
-        clear = [(k, r) for k, r, ok in cands if ok]
-        best_key, best_rect = (clear or [(k, r) for k, r, _ in cands])[0]
+        best_key, best_rect = self._best(cands, avoid)
         key, rect = self._with_hysteresis(best_key, best_rect, {k: r for k, r, _ in cands})
         return Placement(rect, key[0], key[1], tag)
+
+    def _best(self, cands: list[tuple[Key, Rect, bool]],
+              avoid: Sequence[Rect]) -> tuple[Key, Rect]:
+        """Clear of the panels at a readable scale; else the least overlap at a readable
+        scale; else clear at any scale; else the first that fits."""
+        floor = self.config.min_clear_scale
+        readable = [c for c in cands if c[0][1] >= floor]
+        for k, r, clear in readable:
+            if clear:
+                return k, r
+        if readable:
+            k, r, _ = min(readable, key=lambda c: sum(c[1].clipped(a).area for a in avoid))
+            return k, r
+        for k, r, clear in cands:
+            if clear:
+                return k, r
+        return cands[0][0], cands[0][1]
 
     def _candidates(self, box: Rect, size: SizeFn, screen: Rect, blocked: list[Rect],
                     avoid: Sequence[Rect]) -> list[tuple[Key, Rect, bool]]:
