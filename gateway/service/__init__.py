@@ -1,0 +1,1 @@
+"""The gateway's websocket service: sessions, fair LLM queue, audit log, status."""

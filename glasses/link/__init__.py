@@ -1,0 +1,1 @@
+"""The glasses' link to gateways: discovery, connection, fallback and handoff."""
