@@ -106,6 +106,7 @@ def check_str(constraints: tuple[object, ...]) -> Checker:
     lo, hi = bounds.min, bounds.max
     rule: Match | None = _constraint(constraints, Match)
     regex = re.compile(rule.pattern) if rule else None
+    described = rule.description if rule else ""
 
     def check(value: Any, where: str) -> Any:
         if not isinstance(value, str):
@@ -114,8 +115,8 @@ def check_str(constraints: tuple[object, ...]) -> Checker:
             raise FieldError(f"{where}: {len(value)} characters, allowed {lo} to {hi}")
         if not _valid_unicode(value):
             raise FieldError(f"{where}: text is not valid Unicode (lone surrogate)")
-        if regex is not None and rule is not None and not regex.fullmatch(value):
-            raise FieldError(f"{where}: {value[:80]!r} is not {rule.description}")
+        if regex is not None and not regex.fullmatch(value):
+            raise FieldError(f"{where}: {value[:80]!r} is not {described}")
         return value
 
     return check

@@ -74,10 +74,10 @@ def compile_hint(
     if origin is Literal:
         return check_literal(typing.get_args(hint)), None
     if origin is tuple:
-        item_hint, ellipsis = typing.get_args(hint)
-        if ellipsis is not Ellipsis:
+        args = typing.get_args(hint)
+        if len(args) != 2 or args[1] is not Ellipsis:
             raise TypeError(f"unsupported tuple {hint!r}: use tuple[X, ...]")
-        check, encode = compile_hint(item_hint, is_struct)
+        check, encode = compile_hint(args[0], is_struct)
         return check_tuple(check, constraints), None if encode is None else _encode_items(encode)
     if origin is Mapping:
         if typing.get_args(hint) != (str, JsonScalar):

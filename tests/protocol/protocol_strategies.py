@@ -86,10 +86,11 @@ def _field_strategies(cls: type[p.Struct]) -> dict[str, st.SearchStrategy[Any]]:
 def _valid(draw: st.DrawFn, cls: type[p.Struct]) -> p.Struct:
     kwargs = draw(st.fixed_dictionaries(_field_strategies(cls)))
     try:
-        return typing.cast(Any, cls)(**kwargs)
+        built: p.Struct = typing.cast(Any, cls)(**kwargs)
     except p.FieldError:
         assume(False)
         raise  # unreachable: assume(False) aborts the example
+    return built
 
 
 def for_struct(cls: type[p.Struct]) -> st.SearchStrategy[Any]:
