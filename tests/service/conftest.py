@@ -46,7 +46,8 @@ class ScriptedAnswerer:
 
 
 def make_hub(tmp_path: Path, answerer: object, **config: object) -> Hub:
-    cfg = ServiceConfig(host="127.0.0.1", port=0, advertise=False, **config)  # type: ignore[arg-type]
+    settings: dict[str, object] = {"host": "127.0.0.1", "port": 0, "advertise": False, **config}
+    cfg = ServiceConfig(**settings)  # type: ignore[arg-type]
     docs = {d.id: d for d in load_documents(SITE_DOCS)} if SITE_DOCS.exists() else {}
     return Hub(
         config=cfg, gateway_id="gw-test", gateway_name="Test gateway",

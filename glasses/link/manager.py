@@ -1,0 +1,268 @@
+"""The connection manager: choose a gateway, hello with the resume state, heartbeat,
+detect a dead link fast, reconnect with backoff, tell retryable from fatal.
+
+It reports through two callbacks (called on the event loop): ``on_status`` with
+:class:`LinkStatusChange` and ``on_message`` with every message other than pong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import ssl
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
+from glasses.link.backoff import Backoff
+from glasses.link.config import LinkConfig
+from glasses.link.discovery import Browser, Candidate, KnownGateways
+from protocol import codec
+from protocol.errors import ProtocolError
+from protocol.messages import ErrorMessage, GoingAway, Hello, Message, Ping, Pong, SessionState, Welcome
+from protocol.version import PROTOCOL_MAJOR, PROTOCOL_VERSION
+
+log = logging.getLogger(__name__)
+
+
+class FatalLinkError(Exception):
+    """The gateway refused us for a reason retrying will not fix."""
+
+
+@dataclass(frozen=True)
+class LinkStatusChange:
+    online: bool
+    gateway: str = ""
+    uri: str = ""
+    reason: str = ""
+    fatal: bool = False
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass(frozen=True)
+class Identity:
+    device_id: str
+    device_name: str
+    token: str | None = None
+    pinned: frozenset[str] | None = None
+    """Accepted certificate fingerprints (SHA-256 hex); None accepts any (lab)."""
+
+
+class LinkManager:
+    def __init__(
+        self,
+        config: LinkConfig,
+        identity: Identity,
+        resume_state: Callable[[], SessionState],
+        on_message: Callable[[Message], None],
+        on_status: Callable[[LinkStatusChange], None],
+        known: KnownGateways | None = None,
+    ) -> None:
+        self.config = config
+        self.identity = identity
+        self._resume_state = resume_state
+        self._on_message = on_message
+        self._on_status = on_status
+        self._known = known
+        self._browser: Browser | None = None
+        self._ws: ClientConnection | None = None
+        self._welcome: Welcome | None = None
+        self._current: Candidate | None = None
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._refused: dict[str, float] = {}
+        self.rtt_ms: float | None = None
+        self.on_connected: list[Callable[[], Awaitable[None]]] = []
+        self._warned: set[str] = set()
+
+    # -- public ------------------------------------------------------------
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None and self._welcome is not None
+
+    @property
+    def gateway_name(self) -> str:
+        return self._welcome.gateway_name if self._welcome else ""
+
+    async def start(self) -> None:
+        if self.config.gateway == "off":
+            return
+        if self.config.gateway == "auto":
+            self._browser = Browser(
+                PROTOCOL_MAJOR, self.identity.pinned,
+                list(self.config.zeroconf_interfaces) or None, self._wake.set,
+            )  # fmt: skip
+            await self._browser.start()
+        self._task = asyncio.create_task(self._run(), name="link")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        if self._browser is not None:
+            await self._browser.stop()
+            self._browser = None
+
+    async def send(self, message: Message) -> bool:
+        """Send if connected; False when there is no link (the caller falls back)."""
+        ws = self._ws
+        if ws is None or self._welcome is None:
+            return False
+        try:
+            await ws.send(codec.encode(message))
+            return True
+        except ConnectionClosed:
+            return False
+
+    def candidates(self) -> list[Candidate]:
+        if self.config.gateway not in ("auto", "off"):
+            return [Candidate(uri=self.config.gateway, source="config")]
+        found: dict[str, Candidate] = {}
+        if self._browser is not None:
+            found.update({c.uri: c for c in self._browser.candidates.values()})
+        for uri in self.config.uris:
+            found.setdefault(uri, Candidate(uri=uri))
+        if self._known is not None:
+            for c in self._known.load():
+                found.setdefault(c.uri, c)
+        now = time.monotonic()
+        usable = [c for c in found.values() if self._refused.get(c.uri, 0.0) <= now]
+        return sorted(usable, key=lambda c: (c.source != "zeroconf", c.sessions + c.queue))
+
+    # -- the loop ----------------------------------------------------------
+    async def _run(self) -> None:
+        backoff = Backoff(self.config.backoff_initial, self.config.backoff_max)
+        while True:
+            for candidate in self.candidates():
+                try:
+                    await self._session(candidate, backoff)
+                except FatalLinkError as exc:
+                    self._refused[candidate.uri] = time.monotonic() + self.config.fatal_retry
+                    self._report(LinkStatusChange(False, candidate.name, candidate.uri, str(exc), True))
+                except (OSError, TimeoutError, InvalidHandshake, InvalidURI, ConnectionClosed,
+                        ProtocolError) as exc:  # fmt: skip
+                    self._log_once(candidate.uri, exc)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), backoff.next())
+
+    def _log_once(self, uri: str, exc: BaseException) -> None:
+        level = logging.DEBUG if uri in self._warned else logging.WARNING
+        self._warned.add(uri)
+        log.log(level, "gateway %s unreachable: %s", uri, exc)
+
+    def _ssl(self, uri: str) -> ssl.SSLContext | None:
+        if not uri.startswith("wss://"):
+            if not self.config.insecure and self.identity.pinned is not None:
+                raise FatalLinkError(f"{uri} is not TLS; use --insecure for a lab gateway")
+            return None
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE  # trust comes from the pinned fingerprint below
+        return ctx
+
+    def _check_pin(self, ws: ClientConnection) -> None:
+        pinned = self.identity.pinned
+        ssl_object = ws.transport.get_extra_info("ssl_object")
+        if pinned is None or ssl_object is None:
+            return
+        der = ssl_object.getpeercert(binary_form=True) or b""
+        fingerprint = hashlib.sha256(der).hexdigest()
+        if fingerprint not in pinned:
+            raise FatalLinkError(f"gateway certificate {fingerprint[:16]}… is not the paired one")
+
+    async def _session(self, candidate: Candidate, backoff: Backoff) -> None:
+        ws = await asyncio.wait_for(
+            connect(candidate.uri, ssl=self._ssl(candidate.uri), ping_interval=None,
+                    open_timeout=self.config.connect_timeout, max_size=1 << 21,
+                    compression=None),
+            self.config.connect_timeout + 0.5,
+        )  # fmt: skip
+        try:
+            self._check_pin(ws)
+            welcome = await self._hello(ws)
+            self._ws, self._welcome, self._current = ws, welcome, candidate
+            backoff.reset()
+            self._warned.discard(candidate.uri)
+            if self._known is not None:
+                self._known.remember(
+                    Candidate(candidate.uri, welcome.gateway_id, welcome.gateway_name,
+                              welcome.protocol_version, candidate.fingerprint)  # fmt: skip
+                )
+            self._report(LinkStatusChange(True, welcome.gateway_name, candidate.uri))
+            for hook in self.on_connected:
+                asyncio.create_task(hook())
+            reason = await self._serve(ws, welcome)
+        finally:
+            was_up = self._welcome is not None and self._ws is ws
+            self._ws, self._welcome = None, None
+            await ws.close()
+        if was_up:
+            self._report(LinkStatusChange(False, candidate.name, candidate.uri, reason))
+
+    async def _hello(self, ws: ClientConnection) -> Welcome:
+        ident = self.identity
+        hello = Hello(PROTOCOL_VERSION, ident.device_id, ident.device_name,
+                      ("audio", "packs", "records", "telemetry"), ident.token,
+                      self._resume_state())  # fmt: skip
+        await ws.send(codec.encode(hello))
+        reply = codec.decode(await asyncio.wait_for(ws.recv(), self.config.connect_timeout))
+        if isinstance(reply, ErrorMessage):
+            if reply.fatal:
+                raise FatalLinkError(reply.message)
+            raise ConnectionClosed(None, None)
+        if not isinstance(reply, Welcome):
+            raise FatalLinkError(f"gateway answered hello with {reply.TYPE}")
+        return reply
+
+    async def _serve(self, ws: ClientConnection, welcome: Welcome) -> str:
+        """Heartbeat and read until the link dies; return why."""
+        interval = min(self.config.heartbeat_interval, welcome.heartbeat_interval)
+        beat = asyncio.create_task(self._heartbeat(ws, interval))
+        try:
+            while True:
+                try:
+                    data = await asyncio.wait_for(ws.recv(), self.config.dead_after)
+                except TimeoutError:
+                    return f"no heartbeat for {self.config.dead_after:.1f} s"
+                except ConnectionClosed:
+                    return "connection closed"
+                try:
+                    message = codec.decode(data)
+                except ProtocolError as exc:
+                    log.warning("bad frame from gateway: %s", exc)
+                    continue
+                if isinstance(message, Pong):
+                    self.rtt_ms = round((time.monotonic() - message.sent) * 1000, 1)
+                    continue
+                if isinstance(message, GoingAway):
+                    self._refused[ws_uri(self._current)] = time.monotonic() + message.retry_after
+                    return f"gateway going away: {message.reason}"
+                self._on_message(message)
+        finally:
+            beat.cancel()
+            await asyncio.gather(beat, return_exceptions=True)
+
+    async def _heartbeat(self, ws: ClientConnection, interval: float) -> None:
+        ping_id = 0
+        while True:
+            ping_id = (ping_id + 1) % 2**32
+            with contextlib.suppress(ConnectionClosed):
+                await ws.send(codec.encode(Ping(ping_id, time.monotonic())))
+            await asyncio.sleep(interval)
+
+    def _report(self, change: LinkStatusChange) -> None:
+        try:
+            self._on_status(change)
+        except Exception:  # a faulty listener must not kill the link
+            log.exception("link status listener failed")
+
+
+def ws_uri(candidate: Candidate | None) -> str:
+    return candidate.uri if candidate else ""

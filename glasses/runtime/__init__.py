@@ -1,0 +1,1 @@
+"""The running glasses: stages around the pure state machine."""
