@@ -150,10 +150,16 @@ class Anchor:
         """Every (side, scale) whose card fits on screen clear of the tags.
 
         Each comes with a flag telling whether it also stays clear of ``avoid``;
-        the card slides along its side to get clear when it can.
+        the card slides along its side to get clear when it can. Scales below the
+        first readable clear spot (and below the current one) are not tried.
         """
-        out = []
+        out: list[tuple[Key, Rect, bool]] = []
+        last = self._last
+        current = last.scale if last is not None and last.tag is not None else 0.0
         for scale in self.config.scales:
+            if scale < current and any(ok and k[1] >= self.config.min_clear_scale
+                                       for k, _, ok in out):
+                break  # a readable clear spot is found: smaller cards are not needed
             cw, ch = size(scale)
             for side in self.config.sides:
                 base = self._beside_rect(side, box, cw, ch, screen)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from glasses.overlay.geometry import Rect
-from glasses.overlay.paint import Painter, Sprite, new_layers
+from glasses.overlay.paint import Painter, Sprite
 from glasses.overlay.text import ellipsize, line_height, text_width, wrap
 from glasses.overlay.theme import PANEL_BG, Color, Theme
 
@@ -95,6 +95,6 @@ class Column:
             op(painter)
 
     def sprite(self) -> Sprite:
-        color, alpha = new_layers(self.width, self.height)
-        self.paint(Painter(color, alpha))
-        return Sprite.from_layers(color, alpha)
+        sprite = Sprite.blank(self.width, self.height)
+        self.paint(sprite.painter())
+        return sprite

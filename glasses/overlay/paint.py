@@ -1,10 +1,13 @@
 """Drawing panels once into cached sprites, and blending sprites onto frames.
 
 A :class:`Painter` issues each OpenCV draw call on a colour image and, when
-painting a sprite, again on its coverage (alpha) image, so anti-aliased edges
-blend correctly. :class:`Sprite` keeps the result premultiplied, so blending it
-onto a frame is two saturating SIMD passes over the panel's pixels only:
-``roi = roi * (255 - alpha) / 255 + premultiplied``.
+painting a sprite, again on its transparency image. Painting is premultiplied
+from the start: a translucent panel is filled with ``bg × opacity`` (its
+transparency with ``255 × (1 − opacity)``) and opaque marks are drawn over it,
+so OpenCV's own anti-aliasing yields exact premultiplied colour and
+transparency with no per-pixel post-processing. Blending a :class:`Sprite`
+onto a frame is then two saturating SIMD passes over the panel's pixels only:
+``roi = roi × transparency / 255 + premultiplied``.
 """
 
 from __future__ import annotations
@@ -21,17 +24,18 @@ Color = tuple[int, int, int]
 
 
 class Painter:
-    """Draws on ``color`` (and mirrors opacity onto ``alpha`` when given).
+    """Draws on ``color`` (and mirrors coverage onto ``transparency`` when given).
 
     Coordinates are relative to ``origin`` so the same panel code paints a
     sprite (origin 0, 0) or straight onto a frame (origin = panel position),
-    which is how the benchmark measures the raw draw-call cost.
+    which is how the benchmark measures the raw draw-call cost. With no
+    ``transparency`` layer panels are drawn opaque.
     """
 
-    def __init__(self, color: np.ndarray, alpha: np.ndarray | None = None,
+    def __init__(self, color: np.ndarray, transparency: np.ndarray | None = None,
                  origin: tuple[int, int] = (0, 0)) -> None:
         self.color = color
-        self.alpha = alpha
+        self.transparency = transparency
         self.ox, self.oy = origin
 
     def _p(self, x: float, y: float) -> tuple[int, int]:
@@ -43,9 +47,13 @@ class Painter:
         import cv2
 
         p1, p2 = self._p(rect.x, rect.y), self._p(rect.x2 - 1, rect.y2 - 1)
-        cv2.rectangle(self.color, p1, p2, bg, -1)
-        if self.alpha is not None:
-            cv2.rectangle(self.alpha, p1, p2, int(round(opacity * 255)), -1)
+        if self.transparency is None:
+            cv2.rectangle(self.color, p1, p2, bg, -1)
+        else:
+            premultiplied = tuple(int(round(c * opacity)) for c in bg)
+            cv2.rectangle(self.color, p1, p2, premultiplied, -1)
+            see_through = int(round(255 * (1.0 - opacity)))
+            cv2.rectangle(self.transparency, p1, p2, (see_through,) * 3, -1)
         if border is not None and border_px > 0:
             self.rect(rect, border, border_px)
 
@@ -57,8 +65,8 @@ class Painter:
             h = thickness // 2
             p1, p2 = (p1[0] + h, p1[1] + h), (p2[0] - h, p2[1] - h)
         cv2.rectangle(self.color, p1, p2, color, thickness)
-        if self.alpha is not None:
-            cv2.rectangle(self.alpha, p1, p2, 255, thickness)
+        if self.transparency is not None:
+            cv2.rectangle(self.transparency, p1, p2, OPAQUE, thickness)
 
     def circle(self, center: tuple[float, float], radius: int, color: Color,
                thickness: int = -1) -> None:
@@ -66,16 +74,16 @@ class Painter:
 
         c = self._p(*center)
         cv2.circle(self.color, c, radius, color, thickness, cv2.LINE_AA)
-        if self.alpha is not None:
-            cv2.circle(self.alpha, c, radius, 255, thickness, cv2.LINE_AA)
+        if self.transparency is not None:
+            cv2.circle(self.transparency, c, radius, OPAQUE, thickness, cv2.LINE_AA)
 
     def polygon(self, points: Sequence[tuple[float, float]], color: Color) -> None:
         import cv2
 
         pts = np.array([self._p(x, y) for x, y in points], dtype=np.int32)
         cv2.fillPoly(self.color, [pts], color, cv2.LINE_AA)
-        if self.alpha is not None:
-            cv2.fillPoly(self.alpha, [pts], 255, cv2.LINE_AA)
+        if self.transparency is not None:
+            cv2.fillPoly(self.transparency, [pts], OPAQUE, cv2.LINE_AA)
 
     def text(self, text: str, x: float, baseline: float, size: int, color: Color,
              weight: int = 400) -> None:
@@ -86,16 +94,19 @@ class Painter:
             return
         org = self._p(x, baseline)
         cv2.putText(self.color, text, org, color, font(), size, weight)
-        if self.alpha is not None:
-            cv2.putText(self.alpha, text, org, 255, font(), size, weight)
+        if self.transparency is not None:
+            cv2.putText(self.transparency, text, org, OPAQUE, font(), size, weight)
+
+
+OPAQUE: Color = (0, 0, 0)  # transparency of opaque marks
 
 
 @dataclass(frozen=True)
 class Sprite:
     """A painted panel, premultiplied and ready to blend."""
 
-    premultiplied: np.ndarray  # h×w×3 uint8: colour × alpha / 255
-    inv_alpha: np.ndarray  # h×w×3 uint8: 255 − alpha
+    premultiplied: np.ndarray  # h×w×3 uint8: colour × opacity
+    transparency: np.ndarray  # h×w×3 uint8: 255 × (1 − opacity)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -103,12 +114,12 @@ class Sprite:
         return (w, h)
 
     @classmethod
-    def from_layers(cls, color: np.ndarray, alpha: np.ndarray) -> Sprite:
-        import cv2
+    def blank(cls, w: int, h: int) -> Sprite:
+        """Fully transparent layers to paint on."""
+        return cls(np.zeros((h, w, 3), np.uint8), np.full((h, w, 3), 255, np.uint8))
 
-        alpha3 = cv2.merge([alpha, alpha, alpha])
-        premultiplied = cv2.multiply(color, alpha3, scale=1.0 / 255.0)
-        return cls(premultiplied, cv2.subtract(np.full_like(alpha3, 255), alpha3))
+    def painter(self) -> Painter:
+        return Painter(self.premultiplied, self.transparency)
 
     def blend_onto(self, frame: np.ndarray, x: int, y: int) -> Rect:
         """Composite onto ``frame`` with its top-left at (x, y); returns the area touched."""
@@ -121,13 +132,8 @@ class Sprite:
             return area
         sx, sy = area.x - x, area.y - y
         roi = frame[area.y : area.y2, area.x : area.x2]
-        inv = self.inv_alpha[sy : sy + area.h, sx : sx + area.w]
+        see = self.transparency[sy : sy + area.h, sx : sx + area.w]
         pre = self.premultiplied[sy : sy + area.h, sx : sx + area.w]
-        cv2.multiply(roi, inv, dst=roi, scale=1.0 / 255.0)
+        cv2.multiply(roi, see, dst=roi, scale=1.0 / 255.0)
         cv2.add(roi, pre, dst=roi)
         return area
-
-
-def new_layers(w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
-    """Blank colour and alpha layers for a ``w``×``h`` sprite."""
-    return np.zeros((h, w, 3), np.uint8), np.zeros((h, w), np.uint8)

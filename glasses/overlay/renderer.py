@@ -36,13 +36,30 @@ class RenderConfig:
     anchor: AnchorConfig = field(default_factory=AnchorConfig)
 
 
+class PanelSprite:
+    """Paints its column into a :class:`Sprite` the first time it is blended."""
+
+    def __init__(self, column: Column) -> None:
+        self.column = column
+        self._sprite: Sprite | None = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return (self.column.width, self.column.height)
+
+    def blend_onto(self, frame: np.ndarray, x: int, y: int) -> Rect:
+        if self._sprite is None:
+            self._sprite = self.column.sprite()
+        return self._sprite.blend_onto(frame, x, y)
+
+
 @dataclass(frozen=True)
 class Panel:
     """A painted panel and where it goes."""
 
     name: str
     column: Column
-    sprite: Sprite
+    sprite: PanelSprite
     x: int
     y: int
 
@@ -74,7 +91,7 @@ class OverlayRenderer:
         self.anchor = Anchor(self.config.anchor)
         self._view = OverlayView()
         self._lock = threading.Lock()
-        self._cache: OrderedDict[Hashable, tuple[Column, Sprite]] = OrderedDict()
+        self._cache: OrderedDict[Hashable, tuple[Column, PanelSprite]] = OrderedDict()  # LRU
 
     def submit(self, view: OverlayView) -> None:
         """Make ``view`` what the next rendered frame shows (thread-safe)."""
@@ -107,30 +124,31 @@ class OverlayRenderer:
             panel.sprite.blend_onto(frame, panel.x, panel.y)
         return RenderResult(view, placement, primary, tuple(panels))
 
-    def _painted(self, key: Hashable, build: Callable[[], Column]) -> tuple[Column, Sprite]:
-        hit = self._cache.get(key)
-        if hit is not None:
+    def _cached(self, key: Hashable, build: Callable[[], Column]) -> tuple[Column, PanelSprite]:
+        """The panel for ``key``: laid out now if new, painted on first use (see ``_sprite``)."""
+        entry = self._cache.get(key)
+        if entry is not None:
             self._cache.move_to_end(key)
-            return hit
+            return entry
         column = build()
-        entry = (column, column.sprite())
+        entry = (column, PanelSprite(column))
         self._cache[key] = entry
         while len(self._cache) > self.config.cache_size:
             self._cache.popitem(last=False)
         return entry
 
     def _card_columns(self, view: OverlayView, theme: Theme,
-                      scale: float) -> list[tuple[str, Column, Sprite]]:
+                      scale: float) -> list[tuple[str, Column, PanelSprite]]:
         t = Theme(theme.scale * scale, theme.opacity)
         out = []
         if view.has_step:
             key = ("step", t, view.procedure_title, view.step_index, view.step_total,
                    view.step_text, view.hold_point, view.expected, view.cautions, view.warnings)
-            out.append(("step", *self._painted(key, lambda: card.step_column(view, t))))
+            out.append(("step", *self._cached(key, lambda: card.step_column(view, t))))
         if view.readings:
             offline = isinstance(view.connectivity, Offline)
             key = ("readings", t, view.readings, offline)
-            out.append(("readings", *self._painted(
+            out.append(("readings", *self._cached(
                 key, lambda: card.readings_column(view.readings, offline, t))))
         return out
 
@@ -153,32 +171,32 @@ class OverlayRenderer:
         m = theme.margin
         conn = view.connectivity
         if isinstance(conn, Online):
-            col, spr = self._painted(("online", theme, conn), lambda: hud.online_column(conn, theme))
+            col, spr = self._cached(("online", theme, conn), lambda: hud.online_column(conn, theme))
         else:
-            col, spr = self._painted(("offline", theme, conn),
+            col, spr = self._cached(("offline", theme, conn),
                                      lambda: hud.offline_column(conn, theme))
         panels = [Panel("connectivity", col, spr, m, m)]
         if view.alerts:
             aw = min(int(w * 0.45), w - 3 * m - col.width)
-            col_a, spr_a = self._painted(("alert", theme, view.alerts, aw),
+            col_a, spr_a = self._cached(("alert", theme, view.alerts, aw),
                                          lambda: hud.alert_column(view.alerts, aw, theme))
             ax = max((w - aw) // 2, m + col.width + m)
             panels.append(Panel("alert", col_a, spr_a, ax, m))
-        col_s, spr_s = self._painted(("status", theme, view.listening),
+        col_s, spr_s = self._cached(("status", theme, view.listening),
                                      lambda: hud.status_column(view.listening, theme))
         status = Panel("status", col_s, spr_s, m, h - m - col_s.height)
         panels.append(status)
         bottom = h - m
         max_w = min(int(w * 0.55), w - 2 * (status.rect.x2 + m))
         if view.caption.strip():
-            col_c, spr_c = self._painted(("caption", theme, view.caption, max_w),
+            col_c, spr_c = self._cached(("caption", theme, view.caption, max_w),
                                          lambda: hud.caption_column(view.caption, max_w, theme))
             panels.append(Panel("caption", col_c, spr_c, (w - col_c.width) // 2,
                                 bottom - col_c.height))
             bottom -= col_c.height + m // 2
         if view.answer:
             answer = view.answer
-            col_n, spr_n = self._painted(("answer", theme, answer, max_w),
+            col_n, spr_n = self._cached(("answer", theme, answer, max_w),
                                          lambda: hud.answer_column(answer, max_w, theme))
             panels.append(Panel("answer", col_n, spr_n, (w - col_n.width) // 2,
                                 bottom - col_n.height))

@@ -146,12 +146,18 @@ class TagDetector:
                 return found
         return []
 
-    def detect_aruco(self, gray: np.ndarray) -> list[Tag]:
-        corners, ids, _rejected = self._aruco.detectMarkers(gray)
+    def detect_aruco(self, gray: np.ndarray, scale: float = 1.0) -> list[Tag]:
+        """ArUco markers, searched on ``gray`` resized by ``scale`` (full-frame coordinates)."""
+        import cv2
+
+        img = gray
+        if scale < 1.0:
+            img = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        corners, ids, _rejected = self._aruco.detectMarkers(img)
         if ids is None:
             return []
         return [
-            Tag.from_corners(TagKind.ARUCO, int(i), c)
+            Tag.from_corners(TagKind.ARUCO, int(i), np.asarray(c).reshape(4, 2) / scale)
             for c, i in zip(corners, ids.ravel(), strict=True)
         ]
 

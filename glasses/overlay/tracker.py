@@ -1,9 +1,9 @@
 """Tag detection on a live stream, within a frame budget.
 
-Every frame: ArUco markers at full size, and QR symbols *located* on a
-downscaled frame (cheap). A QR symbol is decoded only when it is new: one that
+Every frame: ArUco markers and QR symbols are *located* on a downscaled frame
+(cheap). A QR symbol is decoded only when it is new: one that
 sits where a known symbol was in the previous frame keeps its payload. The
-expensive fallbacks (full-size QR search, contrast-enhanced retries) run only
+expensive fallbacks (full-size search, contrast-enhanced retries) run only
 every ``fallback_every`` frames while nothing is found.
 """
 
@@ -23,6 +23,7 @@ class TrackerConfig:
     """Cadence of the stream detector."""
 
     fallback_every: int = 6  # frames between expensive retries while a kind is missing
+    aruco_scale: float = 0.5  # ArUco search runs on a frame downscaled by this (full size as fallback)
     reuse_distance: float = 0.6  # a QR keeps its payload if it moved less than this × its size
 
 
@@ -35,6 +36,7 @@ class TagTracker:
         self.config = config or TrackerConfig()
         self._qr: list[Tag] = []
         self._frame = 0
+        self._small_markers = False
 
     def update(self, frame: np.ndarray) -> list[Tag]:
         """The tags in this frame."""
@@ -44,9 +46,7 @@ class TagTracker:
         tags: list[Tag] = []
         det = self.detector
         if det.config.aruco:
-            tags += det.detect_aruco(gray)
-            if not tags and fallback and det.config.enhance_on_miss:
-                tags += self._first(det.detect_aruco, det.enhanced(gray))
+            tags += self._track_aruco(gray, fallback)
         if det.config.qr:
             self._qr = self._track_qr(gray, fallback)
             tags += self._qr
@@ -59,6 +59,24 @@ class TagTracker:
             if found:
                 return found
         return []
+
+    def _track_aruco(self, gray: np.ndarray, fallback: bool) -> list[Tag]:
+        """Markers on a downscaled frame; full size (and enhanced) retries on fallback frames.
+
+        Once markers are found only at full size (small or distant), full size is
+        kept until a full-size search comes back empty.
+        """
+        det = self.detector
+        scale = 1.0 if self._small_markers else self.config.aruco_scale
+        tags = det.detect_aruco(gray, scale)
+        if tags or not fallback:
+            return tags
+        if scale < 1.0:
+            tags = det.detect_aruco(gray)
+        if not tags and det.config.enhance_on_miss:
+            tags = self._first(det.detect_aruco, det.enhanced(gray))
+        self._small_markers = bool(tags)
+        return tags
 
     def _track_qr(self, gray: np.ndarray, fallback: bool) -> list[Tag]:
         det = self.detector
@@ -85,3 +103,4 @@ class TagTracker:
     def reset(self) -> None:
         self._qr = []
         self._frame = 0
+        self._small_markers = False

@@ -106,3 +106,15 @@ def test_tracker_follows_a_moving_label_and_reuses_qr_payloads() -> None:
         hits += found_all(tracker.update(scene.image), scene.truths)
     assert hits / frames >= 0.95
     assert decodes < frames / 2  # payloads carried over instead of decoded every frame
+
+
+def test_tracker_finds_small_markers_through_the_full_size_fallback() -> None:
+    import cv2
+
+    scene = make_scene(SceneSpec(seed=5, aruco_id=7, qr_payload=None, rotation_deg=10.0))
+    small = cv2.resize(scene.image, None, fx=0.35, fy=0.35, interpolation=cv2.INTER_AREA)
+    canvas = np.full_like(scene.image, 60)
+    canvas[: small.shape[0], : small.shape[1]] = small  # a distant label: marker ≈ 40 px
+    tracker = TagTracker()
+    found = [any(t.id == 7 for t in tracker.update(canvas)) for _ in range(12)]
+    assert found[0] and sum(found) >= 11
