@@ -6,7 +6,13 @@ import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gateway.knowledge.config import KnowledgeConfig
+from gateway.service.config import ServiceConfig
 from protocol.configtree import load
+
+
+def sample_site() -> Path:
+    return Path(__file__).resolve().parent / "sample_site"
 
 
 @dataclass(frozen=True)
@@ -24,10 +30,16 @@ class GatewayConfig:
     """Everything the gateway reads at start-up."""
 
     gateway_id: str = "gateway-01"
+    """Stable id (zeroconf instance name, audit log)."""
     name: str = "Control room gateway"
+    """Shown to the wearer ("Connected to ...")."""
     data_dir: Path = Path("var/gateway")
-    """Vector store, audit log, device registry, keys."""
+    """Vector store, audit log, records, keys."""
+    site_dir: Path = field(default_factory=sample_site)
+    """The site's documents (docs/), equipment.toml and points.toml."""
     models: ModelsConfig = field(default_factory=ModelsConfig)
+    service: ServiceConfig = field(default_factory=ServiceConfig)
+    knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
 
 
 def from_args(args: argparse.Namespace) -> tuple[GatewayConfig, dict[str, str]]:

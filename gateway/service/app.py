@@ -1,0 +1,60 @@
+"""Assemble a running gateway from its config: knowledge base, hub, server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from gateway.config import GatewayConfig
+from gateway.knowledge.base import KnowledgeBase, load_tag_types
+from gateway.service.audit import AuditLog
+from gateway.service.fairqueue import FairQueue
+from gateway.service.hub import Hub
+from gateway.service.knowledge_answerer import KnowledgeAnswerer
+from gateway.service.records import RecordStore
+from gateway.service.server import GatewayServer
+from protocol.procedure import load_documents
+
+log = logging.getLogger(__name__)
+
+
+def docs_dir(site_dir: Path) -> Path:
+    return site_dir / "docs" if (site_dir / "docs").is_dir() else site_dir
+
+
+def open_knowledge(config: GatewayConfig) -> KnowledgeBase:
+    """Open the index and ingest whatever changed in the site's documents (blocking)."""
+    data_dir = config.knowledge.resolve_data_dir(config.data_dir)
+    base = KnowledgeBase.open(
+        config.knowledge, data_dir, embedder_override=config.models.embedder,
+        tag_types=load_tag_types(config.site_dir / "equipment.toml"),
+    )  # fmt: skip
+    report = base.ingest_dir(docs_dir(config.site_dir))
+    log.info("knowledge base %s: %s", base.version, report.summary())
+    return base
+
+
+@contextlib.asynccontextmanager
+async def running_gateway(config: GatewayConfig) -> AsyncIterator[GatewayServer]:
+    """Start the gateway; on exit stop it gracefully (going-away to every session)."""
+    base = await asyncio.to_thread(open_knowledge, config)
+    engine = await asyncio.to_thread(base.engine, None, llm_override=config.models.llm)
+    documents = {d.id: d for d in load_documents(docs_dir(config.site_dir))}
+    data = config.data_dir
+    hub = Hub(
+        config=config.service, gateway_id=config.gateway_id, gateway_name=config.name,
+        answerer=KnowledgeAnswerer(base, engine), audit=AuditLog(data / "audit.jsonl"),
+        records=RecordStore(data / "records.db"), documents=documents,
+        queue=FairQueue(config.service.queue_capacity),
+    )  # fmt: skip
+    server = GatewayServer(hub)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+        hub.records.close()
+        await base.aclose()
