@@ -49,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
           f"training accuracy {train_acc:.3f}, held-out paraphrases {held_acc:.3f} "
           f"on {len(heldout)}")  # fmt: skip
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
+    timed = time.perf_counter()
+    for example in heldout:
+        loaded.predict_one(example.text)
+    per_utterance = (time.perf_counter() - timed) / len(heldout)
+    print(f"classifier latency {per_utterance * 1e6:.0f} us per utterance (features + ONNX)")
     return 0
 
 

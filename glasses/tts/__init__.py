@@ -15,19 +15,20 @@ Usage inside the loop::
 from glasses.tts.cache import CacheStats
 from glasses.tts.config import PlayerConfig, SinkConfig, SinkKind, TtsConfig
 from glasses.tts.engine import PiperTts, Synthesis, TtsError
-from glasses.tts.player import PlaybackEvent, PlaybackKind, Player
+from glasses.tts.playback import PlaybackEvent, PlaybackKind
+from glasses.tts.player import Player
 from glasses.tts.sentences import split_sentences
 from glasses.tts.sinks import (
     AudioSink,
     NullSink,
     RecordingSink,
     SinkError,
-    SpeakerSink,
     WavSink,
     open_sink,
     parse_sink,
 )
 from glasses.tts.speaker import Speaker, Synthesizer
+from glasses.tts.speaker_sink import SpeakerSink
 
 __all__ = [
     "AudioSink",

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Protocol
 
 from glasses.tts.config import PlayerConfig, SinkConfig, TtsConfig
-from glasses.tts.player import PlaybackEvent, Player
+from glasses.tts.playback import PlaybackEvent
+from glasses.tts.player import Player
 from glasses.tts.sinks import open_sink
 from protocol.audio import AudioChunk
 

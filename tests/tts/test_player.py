@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from glasses.tts import PlaybackKind, Player, PlayerConfig, RecordingSink
-from glasses.tts.player import blocks_of
+from glasses.tts.playback import blocks_of
 from protocol.audio import AudioChunk
 from tests.tts.helpers import Events, chunks, tone
 
