@@ -29,7 +29,11 @@ from glasses.overlay.synth import make_scene, pan_series
 from glasses.overlay.tags import Tag
 from glasses.overlay.tracker import TagTracker
 from glasses.overlay.view import (
-    ListenState, Online, OverlayView, ReadingView, Trend,
+    ListenState,
+    Online,
+    OverlayView,
+    ReadingView,
+    Trend,
 )
 
 SIZE = (1280, 720)

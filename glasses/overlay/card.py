@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+
 from glasses.overlay.geometry import Rect
 from glasses.overlay.layout import Column
 from glasses.overlay.paint import Painter
 from glasses.overlay.text import ellipsize, line_height, text_width
 from glasses.overlay.theme import (
-    AMBER, BLACK, CYAN, DIM, GREEN, GREY, RED, SOFT_WHITE, WHITE, Color, Theme,
+    AMBER,
+    BLACK,
+    CYAN,
+    DIM,
+    GREEN,
+    GREY,
+    RED,
+    SOFT_WHITE,
+    WHITE,
+    Color,
+    Theme,
 )
 from glasses.overlay.view import Offline, OverlayView, ReadingView, Trend
 
@@ -77,14 +89,16 @@ def readings_column(readings: tuple[ReadingView, ...], offline: bool, theme: The
     col.lines([title], theme.small, GREY, 700)
     row_h = line_height(theme.body)
     for r in readings[:MAX_READINGS]:
-        col.custom(row_h, lambda p, top, r=r: _reading_row(p, theme, col.inner, top, r, offline))
+        col.custom(row_h, functools.partial(_reading_row, theme=theme, width=col.inner,
+                                            reading=r, offline=offline))
     if len(readings) > MAX_READINGS:
         col.lines([f"+{len(readings) - MAX_READINGS} more"], theme.small, GREY)
     return col
 
 
-def _reading_row(p: Painter, theme: Theme, width: int, top: int, r: ReadingView,
+def _reading_row(p: Painter, top: int, *, theme: Theme, width: int, reading: ReadingView,
                  offline: bool) -> None:
+    r = reading
     grey = r.stale or offline
     main, soft = (DIM, DIM) if grey else (WHITE, SOFT_WHITE)
     base = top + theme.body

@@ -15,25 +15,34 @@ from glasses.overlay.view import OverlayView
 
 
 class ExpectedLike(Protocol):
-    name: str
-    low: float
-    high: float
-    unit: str
+    @property
+    def name(self) -> str: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+    @property
+    def unit(self) -> str: ...
 
 
 class StepLike(Protocol):
-    number: int
-    text: str
-    hold: str | None
-    expected: ExpectedLike | None
-    cautions: tuple[str, ...]
+    @property
+    def text(self) -> str: ...
+    @property
+    def hold(self) -> str | None: ...
+    @property
+    def expected(self) -> ExpectedLike | None: ...
+    @property
+    def cautions(self) -> tuple[str, ...]: ...
 
 
 class DocumentLike(Protocol):
-    id: str
-    title: str
-    warnings: tuple[str, ...]
-
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def warnings(self) -> tuple[str, ...]: ...
     @property
     def steps(self) -> Sequence[StepLike]: ...
 

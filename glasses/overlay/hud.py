@@ -7,7 +7,15 @@ from glasses.overlay.layout import Column
 from glasses.overlay.paint import Painter
 from glasses.overlay.text import ellipsize, line_height, text_width
 from glasses.overlay.theme import (
-    ALERT_COLORS, AMBER, CYAN, GREEN, GREY, LISTEN_COLORS, LISTEN_LABELS, SOFT_WHITE, WHITE,
+    ALERT_COLORS,
+    AMBER,
+    CYAN,
+    GREEN,
+    GREY,
+    LISTEN_COLORS,
+    LISTEN_LABELS,
+    SOFT_WHITE,
+    WHITE,
     Theme,
 )
 from glasses.overlay.view import AlertView, ListenState, Offline, Online

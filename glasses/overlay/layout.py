@@ -8,6 +8,7 @@ frame, for the benchmark's raw-draw baseline).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,11 @@ from glasses.overlay.text import ellipsize, line_height, text_width, wrap
 from glasses.overlay.theme import PANEL_BG, Color, Theme
 
 Op = Callable[[Painter], None]
+
+
+def _text(text: str, x: int, baseline: int, size: int, color: Color, weight: int,
+          painter: Painter) -> None:
+    painter.text(text, x, baseline, size, color, weight)
 
 
 @dataclass
@@ -50,8 +56,7 @@ class Column:
               indent: int = 0) -> None:
         x = self.theme.pad + indent
         for line in lines:
-            base = self.y + size
-            self.ops.append(lambda p, s=line, b=base: p.text(s, x, b, size, color, weight))
+            self.ops.append(functools.partial(_text, line, x, self.y + size, size, color, weight))
             self.y += line_height(size)
 
     def para(self, text: str, size: int, color: Color, weight: int = 400,

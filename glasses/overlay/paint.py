@@ -39,7 +39,7 @@ class Painter:
         self.ox, self.oy = origin
 
     def _p(self, x: float, y: float) -> tuple[int, int]:
-        return (int(round(x + self.ox)), int(round(y + self.oy)))
+        return (round(x + self.ox), round(y + self.oy))
 
     def panel(self, rect: Rect, bg: Color, opacity: float, border: Color | None = None,
               border_px: int = 0) -> None:
@@ -50,9 +50,9 @@ class Painter:
         if self.transparency is None:
             cv2.rectangle(self.color, p1, p2, bg, -1)
         else:
-            premultiplied = tuple(int(round(c * opacity)) for c in bg)
+            premultiplied = tuple(round(c * opacity) for c in bg)
             cv2.rectangle(self.color, p1, p2, premultiplied, -1)
-            see_through = int(round(255 * (1.0 - opacity)))
+            see_through = round(255 * (1.0 - opacity))
             cv2.rectangle(self.transparency, p1, p2, (see_through,) * 3, -1)
         if border is not None and border_px > 0:
             self.rect(rect, border, border_px)

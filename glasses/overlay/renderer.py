@@ -142,7 +142,7 @@ class OverlayRenderer:
         t = Theme(theme.scale * scale, theme.opacity)
         out = []
         if view.has_step:
-            key = ("step", t, view.procedure_title, view.step_index, view.step_total,
+            key: Hashable = ("step", t, view.procedure_title, view.step_index, view.step_total,
                    view.step_text, view.hold_point, view.expected, view.cautions, view.warnings)
             out.append(("step", *self._cached(key, lambda: card.step_column(view, t))))
         if view.readings:

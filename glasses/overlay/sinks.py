@@ -90,7 +90,7 @@ class Mp4Sink(FrameSink):
 
         h, w = image.shape[:2]
         if self._writer is None:
-            fourcc = cv2.VideoWriter_fourcc(*"mp4v")
+            fourcc = cv2.VideoWriter.fourcc(*"mp4v")
             self._writer = cv2.VideoWriter(str(self.path), fourcc, self.fps, (w, h))
             if not self._writer.isOpened():
                 raise SinkError(f"{self.path}: cannot open an mp4v video writer")
@@ -123,7 +123,8 @@ class PngFolderSink(FrameSink):
         self.frames += 1
 
 
-def open_sink(spec: str, fps: float = 30.0, fallback_dir: str | Path = "overlay_frames") -> FrameSink:
+def open_sink(spec: str, fps: float = 30.0,
+              fallback_dir: str | Path = "overlay_frames") -> FrameSink:
     """``"window"``, a ``.mp4`` path or a folder for PNG frames.
 
     A window that cannot be shown falls back to PNG frames in ``fallback_dir``,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -124,7 +125,8 @@ def _label(img: np.ndarray, spec: SceneSpec, cx: int, cy: int) -> list[TagTruth]
     total_w = sum(p[2].shape[1] for p in parts) + gap * (len(parts) - 1)
     tallest = max(p[2].shape[0] for p in parts)
     lx, ly = cx - total_w // 2 - pad, cy - tallest // 2 - pad
-    cv2.rectangle(img, (lx, ly), (lx + total_w + 2 * pad, ly + tallest + 2 * pad + 34), (245,) * 3, -1)
+    label_w, label_h = total_w + 2 * pad, tallest + 2 * pad + 34
+    cv2.rectangle(img, (lx, ly), (lx + label_w, ly + label_h), (245,) * 3, -1)
     truths: list[TagTruth] = []
     x = lx + pad
     for kind, ident, sym in parts:
@@ -147,11 +149,12 @@ def _homography(spec: SceneSpec, center: tuple[float, float], span: float,
     rot = cv2.getRotationMatrix2D(center, spec.rotation_deg, 1.0)
     rot3 = np.vstack([rot, [0.0, 0.0, 1.0]])
     cx, cy = center
-    src = np.float32([[cx - span, cy - span], [cx + span, cy - span],
-                      [cx + span, cy + span], [cx - span, cy + span]])
+    src = np.array([[cx - span, cy - span], [cx + span, cy - span],
+                    [cx + span, cy + span], [cx - span, cy + span]], dtype=np.float32)
     jitter = rng.uniform(-1.0, 1.0, size=(4, 2)) * spec.perspective * span * 2
-    persp = cv2.getPerspectiveTransform(src, np.float32(src + jitter))
-    return persp @ rot3
+    dst = (src + jitter).astype(np.float32)
+    persp = np.asarray(cv2.getPerspectiveTransform(src, dst), dtype=np.float64)
+    return np.asarray(persp @ rot3)
 
 
 def make_scene(spec: SceneSpec) -> Scene:
@@ -169,19 +172,20 @@ def make_scene(spec: SceneSpec) -> Scene:
         cx, cy = spec.label_at
     truths = _label(img, spec, cx, cy)
     H = _homography(spec, (float(cx), float(cy)), 300.0, rng)
-    img = cv2.warpPerspective(img, H, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    warped: Any = cv2.warpPerspective(img, H, (w, h), borderMode=cv2.BORDER_REPLICATE)
     moved = []
     for t in truths:
-        pts = cv2.perspectiveTransform(np.float32(t.corners).reshape(-1, 1, 2), H).reshape(4, 2)
+        quad = np.array(t.corners, dtype=np.float32).reshape(-1, 1, 2)
+        pts = np.asarray(cv2.perspectiveTransform(quad, H)).reshape(4, 2)
         moved.append(TagTruth(t.kind, t.id, tuple((float(a), float(b)) for a, b in pts)))
     if spec.blur_sigma > 0.0:
-        img = cv2.GaussianBlur(img, (0, 0), spec.blur_sigma)
-    dim = cv2.convertScaleAbs(img, alpha=spec.brightness)
-    noise = np.empty((h, w), np.int16)  # luminance noise, the same on each channel
+        warped = cv2.GaussianBlur(warped, (0, 0), spec.blur_sigma)
+    dim = cv2.convertScaleAbs(warped, alpha=spec.brightness)
+    noise: Any = np.empty((h, w), np.int16)  # luminance noise, the same on each channel
     cv2.setRNGSeed(spec.seed)
-    cv2.randn(noise, 0.0, spec.noise)
+    cv2.randn(noise, 0.0, spec.noise)  # type: ignore[call-overload]
     out = cv2.add(dim, cv2.merge([noise, noise, noise]), dtype=cv2.CV_8U)
-    return Scene(spec, out, tuple(moved))
+    return Scene(spec, np.asarray(out), tuple(moved))
 
 
 def scene_series(count: int, first_seed: int = 0) -> list[SceneSpec]:

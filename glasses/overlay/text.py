@@ -67,10 +67,10 @@ def wrap(text: str, max_w: int, size: int, weight: int, max_lines: int) -> list[
         lines.append(current)
     if len(lines) > max_lines:
         rest = " ".join(lines[max_lines - 1 :])
-        lines = lines[: max_lines - 1] + [ellipsize(rest, max_w, size, weight)]
+        lines = [*lines[:max_lines - 1], ellipsize(rest, max_w, size, weight)]
     return [ellipsize(line, max_w, size, weight) for line in lines]
 
 
 def line_height(size: int) -> int:
     """Baseline-to-baseline distance for ``size`` px text."""
-    return int(round(size * 1.25))
+    return round(size * 1.25)

@@ -55,7 +55,7 @@ class Theme:
         return cls(scale=height / 720.0, opacity=opacity)
 
     def px(self, v: float) -> int:
-        return max(1, int(round(v * self.scale)))
+        return max(1, round(v * self.scale))
 
     @property
     def pad(self) -> int:

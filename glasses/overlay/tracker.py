@@ -23,7 +23,7 @@ class TrackerConfig:
     """Cadence of the stream detector."""
 
     fallback_every: int = 6  # frames between expensive retries while a kind is missing
-    aruco_scale: float = 0.5  # ArUco search runs on a frame downscaled by this (full size as fallback)
+    aruco_scale: float = 0.5  # ArUco search runs downscaled by this (full size as fallback)
     reuse_distance: float = 0.6  # a QR keeps its payload if it moved less than this × its size
 
 

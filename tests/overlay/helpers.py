@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from glasses.overlay.synth import TagTruth
 from glasses.overlay.tags import Tag
 from glasses.overlay.view import (
-    AlertView, ListenState, Offline, Online, OverlayView, ReadingView, Severity, Trend,
+    AlertView,
+    ListenState,
+    Offline,
+    Online,
+    OverlayView,
+    ReadingView,
+    Severity,
+    Trend,
 )
 
 

@@ -11,7 +11,6 @@ from glasses.overlay.geometry import Rect
 from glasses.overlay.renderer import OverlayRenderer
 from glasses.overlay.synth import make_scene, scene_series
 from glasses.overlay.tags import Tag, TagDetector, TagKind
-
 from glasses.overlay.view import OverlayView
 
 from .helpers import full_view

@@ -9,10 +9,20 @@ import numpy as np
 import pytest
 
 from glasses.overlay.camera import (
-    CameraError, DeviceSource, ImageFolderSource, StillImageSource, VideoFileSource, open_source,
+    CameraError,
+    DeviceSource,
+    ImageFolderSource,
+    StillImageSource,
+    VideoFileSource,
+    open_source,
 )
 from glasses.overlay.sinks import (
-    Mp4Sink, PngFolderSink, SinkError, WindowSink, open_sink, window_unavailable_reason,
+    Mp4Sink,
+    PngFolderSink,
+    SinkError,
+    WindowSink,
+    open_sink,
+    window_unavailable_reason,
 )
 
 
@@ -22,8 +32,9 @@ def _frame(value: int, size: tuple[int, int] = (160, 120)) -> np.ndarray:
     return img
 
 
-def test_image_folder_is_read_in_name_order_with_timestamps(tmp_path: Path,
-                                                            caplog: pytest.LogCaptureFixture) -> None:
+def test_image_folder_is_read_in_name_order_with_timestamps(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     import cv2
 
     for name, value in (("b.png", 20), ("a.png", 10), ("c.jpg", 30)):

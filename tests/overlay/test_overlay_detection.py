@@ -56,7 +56,7 @@ def test_no_tag_is_invented(scene_results) -> None:  # type: ignore[no-untyped-d
 
 
 def test_tag_geometry_is_consistent(scene_results) -> None:  # type: ignore[no-untyped-def]
-    scene, tags = scene_results[0]
+    _scene, tags = scene_results[0]
     for tag in tags:
         xs = [p[0] for p in tag.corners]
         ys = [p[1] for p in tag.corners]
