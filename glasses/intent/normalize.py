@@ -34,6 +34,14 @@ _SUBSTITUTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_WAKE_PREFIX = re.compile(r"^\s*(?:(?:hey|hi|ok|okay)[\s,]+)?jarvis\b[\s,.!?:;-]*", re.IGNORECASE)
+
+
+def strip_wake(text: str) -> str:
+    """``text`` without a leading wake phrase ("Hey Jarvis, ..."), case and punctuation kept."""
+    return _WAKE_PREFIX.sub("", text, count=1).strip()
+
+
 def normalize(text: str) -> str:
     """Lowercase, spell symbols as words, drop punctuation; keep decimals like ``72.5``."""
     out = unicodedata.normalize("NFKC", text).lower()

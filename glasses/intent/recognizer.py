@@ -16,7 +16,7 @@ from pathlib import Path
 
 from glasses.intent.classifier import IntentClassifier, Prediction
 from glasses.intent.grammar import match
-from glasses.intent.normalize import command_text
+from glasses.intent.normalize import command_text, strip_wake
 from glasses.intent.numbers import parse_ordinal_or_number
 from glasses.intent.procedures import ProcedureTuple
 from glasses.intent.slots import GrammarContext, procedure_slots
@@ -53,8 +53,8 @@ def is_confident_command(
 
 
 def ask(text: str, confidence: float = 1.0, source: Source = Source.FALLBACK) -> IntentResult:
-    """The utterance as an open question."""
-    return IntentResult(Intent.ASK, {"question": text.strip()}, confidence, source, text)
+    """The utterance, without a leading wake phrase, as an open question."""
+    return IntentResult(Intent.ASK, {"question": strip_wake(text)}, confidence, source, text)
 
 
 def _model_slots(intent: Intent, text: str, ctx: GrammarContext) -> dict[str, SlotValue] | None:
@@ -79,9 +79,9 @@ def _model_slots(intent: Intent, text: str, ctx: GrammarContext) -> dict[str, Sl
         slots, _ = procedure_slots(" ".join(words), ctx)
         return slots if "procedure" in slots else None
     if intent is Intent.TAKE_NOTE:
-        return {"text": text.strip()}
+        return {"text": strip_wake(text)}
     if intent is Intent.ASK:
-        return {"question": text.strip()}
+        return {"question": strip_wake(text)}
     return {}
 
 
