@@ -121,3 +121,22 @@ def test_render_command_without_tags_docks_the_card(tmp_path: Path,
     assert _render("render", "--image", str(blank), "--procedure", "crac-hp-trip-recovery",
                    "--out", str(tmp_path / "o.png"), "--gateway", "gw-a") == 0
     assert "docked to a corner" in capsys.readouterr().out
+
+
+def test_render_command_streams_a_folder_into_an_mp4(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import cv2
+
+    src = tmp_path / "frames"
+    src.mkdir()
+    for i, spec in enumerate(pan_series(8, size=(640, 360))):
+        cv2.imwrite(str(src / f"f{i:02d}.png"), make_scene(spec).image)
+    out = tmp_path / "walk.mp4"
+    assert _render("render", "--source", str(src), "--procedure", "crac-hp-trip-recovery",
+                   "--step", "2", "--out", str(out), "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["frames"] == 8 and report["frames_with_card_beside_a_tag"] >= 7
+    assert out.stat().st_size > 0
+    assert _render("render", "--source", str(tmp_path / "nothing"), "--procedure",
+                   "crac-hp-trip-recovery", "--out", str(out)) == 1
+    assert "not a camera index" in capsys.readouterr().err
