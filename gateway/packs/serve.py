@@ -1,0 +1,198 @@
+"""Serve a pack over one connection: offer the manifest, stream what the glasses ask for.
+
+:class:`PackServer` is shared by all sessions (``hub.packs``); each session gets
+a :class:`PackStream` through :meth:`PackServer.stream` and hands it the pack
+messages it receives (:meth:`PackStream.on_message`, never blocking). The
+stream keeps ``window_chunks`` chunks ahead of the glasses' acks, starts over
+from the offsets of each new :class:`protocol.PackRequest`, reads files in a
+worker thread and honours the bandwidth cap. :func:`serve_pack` runs the whole
+exchange over any ``send``/``recv`` pair (tests, benchmarks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gateway.packs.build import BuiltPack, build_pack, latest_pack
+from gateway.packs.config import PacksConfig
+from gateway.packs.sender import ChunkReader, Pacer, PackRequestError, PackSender
+from gateway.packs.signing import load_or_create_signing_key
+from protocol import ErrorMessage, Message, PackAck, PackComplete, PackManifest, PackRequest
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[Message], Awaitable[Any]]
+Recv = Callable[[], Awaitable[Message]]
+
+
+class PackServer:
+    """The pack this gateway serves; one per gateway."""
+
+    def __init__(self, pack: BuiltPack, config: PacksConfig | None = None) -> None:
+        self.config = config or PacksConfig()
+        self.pack = pack
+        self.sender = PackSender(pack, self.config.chunk_size)
+
+    @classmethod
+    def build(cls, config: PacksConfig, data_dir: Path) -> PackServer:
+        """Build (or reuse) the site's pack with the gateway's signing key."""
+        key = load_or_create_signing_key(config.key_path(data_dir))
+        pack = build_pack(config.site_path(), config.packs_path(data_dir), key, keep=config.keep)
+        return cls(pack, config)
+
+    @classmethod
+    def latest(cls, config: PacksConfig, data_dir: Path) -> PackServer | None:
+        """Serve the pack built last, without building; None when there is none."""
+        pack = latest_pack(config.packs_path(data_dir))
+        return None if pack is None else cls(pack, config)
+
+    @property
+    def version(self) -> str:
+        return self.pack.version
+
+    @property
+    def manifest(self) -> PackManifest:
+        return self.pack.manifest
+
+    def stream(self, send: Send) -> PackStream:
+        """A stream for one connection; ``send`` sends one message to those glasses."""
+        return PackStream(self.sender, send, self.config.window_chunks, self.config.bandwidth)
+
+
+@dataclass
+class StreamStats:
+    requests: int = 0
+    chunks_sent: int = 0
+    bytes_sent: int = 0
+    completes_sent: int = 0
+    sent: Counter[tuple[str, int]] = field(default_factory=Counter)
+    """How many times each (path, offset) chunk was sent."""
+
+    @property
+    def resent_chunks(self) -> int:
+        return sum(n - 1 for n in self.sent.values() if n > 1)
+
+
+class _Run:
+    """One pass over a request: its window credits and the chunks awaiting acks."""
+
+    def __init__(self, window: int) -> None:
+        self.credits = asyncio.Semaphore(window)
+        self.inflight: dict[str, deque[int]] = {}
+
+    def acked(self, path: str, offset: int) -> None:
+        ends = self.inflight.get(path)
+        while ends and ends[0] <= offset:
+            ends.popleft()
+            self.credits.release()
+
+
+class PackStream:
+    """The gateway side of pack sync on one connection."""
+
+    def __init__(self, sender: PackSender, send: Send, window: int = 4, bandwidth: int = 0) -> None:
+        self.sender = sender
+        self._send = send
+        self._window = max(1, window)
+        self._pacer = Pacer(bandwidth)
+        self._task: asyncio.Task[None] | None = None
+        self._run: _Run | None = None
+        self.stats = StreamStats()
+
+    async def offer(self) -> None:
+        """Send the manifest; the glasses answer with a request if they want anything."""
+        await self._send(self.sender.manifest)
+
+    def on_message(self, message: Message) -> bool:
+        """Handle a pack message from the glasses; False if ``message`` is not one."""
+        if isinstance(message, PackRequest):
+            self.stats.requests += 1
+            previous = self._task
+            if previous is not None:
+                previous.cancel()
+            self._run = _Run(self._window)
+            self._task = asyncio.create_task(self._serve(message, self._run, previous))
+            self._task.add_done_callback(_log_failure)
+            return True
+        if isinstance(message, PackAck):
+            if self._run is not None and message.pack_version == self.sender.version:
+                self._run.acked(message.path, message.offset)
+            return True
+        return False
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def wait(self) -> None:
+        """Until the current request is served (or failed)."""
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _serve(self, request: PackRequest, run: _Run, previous: asyncio.Task[None] | None) -> None:
+        if previous is not None:
+            await asyncio.gather(previous, return_exceptions=True)
+        try:
+            plan = self.sender.plan(request)
+        except PackRequestError as exc:
+            await self._send(ErrorMessage("not_found", str(exc)))
+            await self.offer()
+            return
+        reader = self.sender.reader(plan)
+        try:
+            await self._stream(reader, run)
+        finally:
+            reader.close()
+        await self._send(PackComplete(self.sender.version))
+        self.stats.completes_sent += 1
+
+    async def _stream(self, reader: ChunkReader, run: _Run) -> None:
+        loop = asyncio.get_running_loop()
+        pending = asyncio.ensure_future(asyncio.to_thread(reader.read_next))
+        try:
+            while (chunk := await pending) is not None:
+                pending = asyncio.ensure_future(asyncio.to_thread(reader.read_next))
+                await run.credits.acquire()
+                delay = self._pacer.delay(len(chunk.payload), loop.time())
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                run.inflight.setdefault(chunk.path, deque()).append(chunk.offset + len(chunk.payload))
+                await self._send(chunk)
+                self.stats.chunks_sent += 1
+                self.stats.bytes_sent += len(chunk.payload)
+                self.stats.sent[(chunk.path, chunk.offset)] += 1
+        finally:
+            if not pending.cancel() and not pending.cancelled():
+                pending.exception()  # retrieved: a read error after the last send is moot
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        log.warning("pack stream stopped: %s: %s", type(exc).__name__, exc)
+
+
+async def serve_pack(stream: PackStream, recv: Recv) -> None:
+    """Offer the pack and serve requests until ``recv`` raises (the link closed)."""
+    try:
+        await stream.offer()
+        while True:
+            message = await recv()
+            if not stream.on_message(message):
+                log.debug("pack exchange ignores %s", message.TYPE)
+    finally:
+        await stream.close()
