@@ -22,16 +22,26 @@ from glasses.intent.slots import (
 )
 from glasses.intent.types import Intent, IntentResult, Source
 
+LOOSE_CONFIDENCE = 0.95
+"""Short everyday words ("yes", "done", "back", "enough"): understood after the wake word,
+but below 1.0 so that command mode (no wake word) ignores them in colleagues' chatter."""
+
 
 @dataclass(frozen=True)
 class Rule:
     intent: Intent
     pattern: re.Pattern[str]
     extract: Extractor = field(default=no_slots)
+    ceiling: float = 1.0
+    """Highest confidence this rule gives."""
 
 
 def _rule(intent: Intent, pattern: str, extract: Extractor = no_slots) -> Rule:
     return Rule(intent, re.compile(f"(?:{pattern})"), extract)
+
+
+def _loose(intent: Intent, pattern: str) -> Rule:
+    return Rule(intent, re.compile(f"(?:{pattern})"), no_slots, LOOSE_CONFIDENCE)
 
 
 _POLITE = r"(?:can you |could you |would you |will you |please |let's |lets )?"
@@ -41,34 +51,34 @@ _NOTE = r"(?:take|make|add|write|write down|record|save)(?: a| an| the)? note(?:
 _READ = r"(?:record|log|enter|save|write down|note|set)(?: the| a| that)?"
 
 RULES: tuple[Rule, ...] = (
-    _rule(
-        Intent.STOP,
-        r"stop(?: talking| speaking| it| that| reading| there)?|quiet|be quiet"
-        r"|silence|shut up|enough|that's enough|cancel(?: that)?|hush",
-    ),
+    _rule(Intent.STOP, r"stop(?: talking| speaking| it| that| reading| there)?|be quiet|shut up"),
+    _loose(Intent.STOP, r"quiet|silence|enough|that's enough|cancel(?: that)?|hush"),
     _rule(
         Intent.NEXT_STEP,
         _POLITE + r"(?:(?:go|move|skip) (?:on )?to (?:the )?|show (?:me )?"
-        r"(?:the )?)?next(?: step| one| instruction)?|go next|move on|proceed|step forward",
+        r"(?:the )?)?next(?: step| one| instruction)?|go next|step forward",
     ),
+    _loose(Intent.NEXT_STEP, r"move on|proceed"),
     _rule(
         Intent.PREVIOUS_STEP,
-        _POLITE + r"(?:go |step )?back(?: one| a step| one step| up)?"
+        _POLITE + r"(?:go |step )back(?: one| a step| one step)?|back one(?: step)?"
         r"|(?:go (?:back )?to (?:the )?)?previous(?: step| one| instruction)?",
     ),
+    _loose(Intent.PREVIOUS_STEP, r"back|back up"),
     _rule(
         Intent.REPEAT_STEP,
         _POLITE
         + r"repeat(?: that| it| this| again| the last one|"
         + _NOUN
-        + r")?(?: again)?|say (?:that|it) again|again|come again|one more time"
-        r"|read (?:the |this )?step(?: again)?|what was that",
+        + r")?(?: again)?|say (?:that|it) again|read (?:the |this )?step(?: again)?",
     ),
+    _loose(Intent.REPEAT_STEP, r"again|come again|one more time|what was that"),
     _rule(
         Intent.CONFIRM,
-        r"(?:i )?confirm(?:ed)?(?: step| that| it| hold point)?|yes(?: confirm"
-        r"(?:ed)?)?|affirmative|verified|check(?:ed)?|step (?:done|complete|completed)|done",
+        r"(?:i |yes )?confirm(?:ed)?(?: step| that| it| hold point)?"
+        r"|step (?:done|complete|completed)",
     ),
+    _loose(Intent.CONFIRM, r"yes|affirmative|verified|check(?:ed)?|done"),
     _rule(
         Intent.GO_TO_STEP,
         _POLITE + r"(?:(?:go|jump|skip|move|take me|back|return) to "
@@ -174,5 +184,6 @@ def match(text: str, ctx: GrammarContext | None = None) -> IntentResult | None:
         parsed = rule.extract(found, context)
         if parsed is not None:
             slots, confidence = parsed
+            confidence = min(confidence, rule.ceiling)
             return IntentResult(rule.intent, slots, confidence, Source.GRAMMAR, text)
     return None

@@ -19,6 +19,16 @@ class DegreesDefault(enum.StrEnum):
     FAHRENHEIT = "°F"
     CELSIUS = "°C"
 
+    @classmethod
+    def _missing_(cls, value: object) -> DegreesDefault | None:
+        """Also accept "F", "C", "fahrenheit", "celsius" (config files)."""
+        spelled = str(value).strip().lower().lstrip("°")
+        if spelled in ("f", "fahrenheit"):
+            return cls.FAHRENHEIT
+        if spelled in ("c", "celsius"):
+            return cls.CELSIUS
+        return None
+
 
 _DEGREES = "degrees"
 UNIT_PHRASES: dict[tuple[str, ...], str] = {

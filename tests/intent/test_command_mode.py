@@ -55,6 +55,20 @@ def test_other_commands_need_the_wake_word(recognizer: IntentRecognizer, text: s
     assert recognizer.recognize(text, strict=True).intent is Intent.ASK
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("Yes.", Intent.CONFIRM), ("Done.", Intent.CONFIRM), ("Back.", Intent.PREVIOUS_STEP),
+     ("Enough.", Intent.STOP), ("Again?", Intent.REPEAT_STEP), ("Move on.", Intent.NEXT_STEP)],
+)  # fmt: skip
+def test_everyday_words_need_the_wake_word(
+    recognizer: IntentRecognizer, text: str, intent: Intent
+) -> None:
+    woken = recognizer.recognize(text)
+    assert (woken.intent, woken.source) == (intent, Source.GRAMMAR)
+    assert not is_confident_command(woken)
+    assert recognizer.recognize(text, strict=True).intent is Intent.ASK
+
+
 def test_a_model_hit_is_never_a_command_mode_command(recognizer: IntentRecognizer) -> None:
     result = recognizer.recognize("what's next")
     assert (result.intent, result.source) == (Intent.NEXT_STEP, Source.MODEL)

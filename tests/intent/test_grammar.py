@@ -102,6 +102,13 @@ def test_bare_degrees_follow_the_configured_default() -> None:
     assert result is not None and result.slots["unit"] == "°C"
 
 
+def test_degrees_config_spellings() -> None:
+    assert DegreesDefault("C") is DegreesDefault("celsius") is DegreesDefault.CELSIUS
+    assert DegreesDefault("°F") is DegreesDefault("F") is DegreesDefault.FAHRENHEIT
+    with pytest.raises(ValueError):
+        DegreesDefault("kelvin")
+
+
 def test_recognizer_config_sets_degrees(recognizer: IntentRecognizer) -> None:
     celsius = IntentRecognizer(recognizer.classifier, IntentConfig(degrees=DegreesDefault.CELSIUS))
     assert celsius.recognize("reading 21 degrees").slots["unit"] == "°C"
