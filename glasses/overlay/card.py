@@ -23,7 +23,7 @@ from glasses.overlay.theme import (
 )
 from glasses.overlay.view import Offline, OverlayView, ReadingView, Trend
 
-MAX_STEP_LINES = 6
+MAX_STEP_LINES = 8
 MAX_CAUTIONS = 2  # cautions listed before "+N more"
 MAX_WARNINGS = 1  # procedure warnings listed on the card before "+N more"
 MAX_READINGS = 4

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from glasses.overlay.geometry import Rect, bounding_rect
+from glasses.overlay.renderer import OverlayRenderer
 from glasses.overlay.synth import SceneSpec, make_scene, pan_series, scene_series
 from glasses.overlay.tags import Tag, TagDetector, TagKind, primary_tag
 from glasses.overlay.tracker import TagTracker
 
-from .helpers import found_all, matches
+from .helpers import found_all, full_view, matches
 
 SCENES = 90
 
@@ -47,6 +49,23 @@ def test_tags_found_in_at_least_95_percent_of_scenes(scene_results) -> None:  # 
 def test_dim_scenes_alone_reach_95_percent(scene_results) -> None:  # type: ignore[no-untyped-def]
     dim = [(s, t) for s, t in scene_results if s.spec.brightness == 0.4]
     assert sum(found_all(t, s.truths) for s, t in dim) / len(dim) >= 0.95
+
+
+@pytest.mark.parametrize("online", [False, True])
+def test_card_never_covers_a_tag_and_stays_on_screen(scene_results, online: bool) -> None:  # type: ignore[no-untyped-def]
+    renderer = OverlayRenderer()
+    for scene, tags in scene_results:
+        renderer.anchor.reset()
+        frame = scene.image.copy()
+        result = renderer.render(frame, tags, 0.0, full_view(online))
+        h, w = frame.shape[:2]
+        screen = Rect(0, 0, w, h)
+        assert result.card is not None and screen.contains(result.card)
+        assert all(screen.contains(p.rect) for p in result.panels)
+        for truth in scene.truths:  # the real tag outlines, not just what was detected
+            assert not result.card.intersects(bounding_rect(truth.corners)), scene.spec
+        if tags:
+            assert result.placement is not None and result.placement.tag is not None
 
 
 def test_no_tag_is_invented(scene_results) -> None:  # type: ignore[no-untyped-def]
