@@ -41,7 +41,12 @@ class FieldSpec:
     """How errors name the field, e.g. ``ask.text``."""
     check: Checker
     encode: Encoder | None
-    required: bool
+    default: Callable[[], Any] | None
+    """Makes the value of an absent optional field; ``None`` for a required field."""
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
 
 
 @dataclass(frozen=True)
@@ -81,15 +86,21 @@ class Struct:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], where: str = "") -> Self:
-        """Build from JSON values; unknown keys are ignored, missing required ones are errors."""
-        kwargs: dict[str, Any] = {}
-        for spec in cls.SPEC.fields:
-            if spec.name in data:
-                kwargs[spec.name] = data[spec.name]
-            elif spec.required:
-                raise FieldError(f"{where or cls.SPEC.label}: missing field '{spec.name}'")
+        """Build from JSON values; unknown keys are ignored, missing required ones are errors.
+
+        The same checks as the constructor, in one pass over the fields.
+        """
+        built = object.__new__(cls)
         try:
-            built: Self = typing.cast(Any, cls)(**kwargs)
+            for spec in cls.SPEC.fields:
+                if spec.name in data:
+                    value = data[spec.name]
+                elif spec.default is None:
+                    raise FieldError(f"{cls.SPEC.label}: missing field '{spec.name}'")
+                else:
+                    value = spec.default()
+                object.__setattr__(built, spec.name, spec.check(value, spec.label))
+            built.validate()
         except FieldError as exc:
             if not where:
                 raise
@@ -124,6 +135,15 @@ def _compile_field(hint: Any) -> tuple[Checker, Encoder | None, bool]:
     return check, encode, False
 
 
+def _default(field: dataclasses.Field[Any]) -> Callable[[], Any] | None:
+    if field.default is not dataclasses.MISSING:
+        value = field.default
+        return lambda: value
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory
+    return None
+
+
 def compile_spec(cls: type[Any], label: str) -> StructSpec:
     """Read a frozen dataclass's fields and hints into a :class:`StructSpec`."""
     params = getattr(cls, "__dataclass_params__", None)
@@ -134,10 +154,7 @@ def compile_spec(cls: type[Any], label: str) -> StructSpec:
     payloads: list[str] = []
     for field in dataclasses.fields(cls):
         check, encode, binary = _compile_field(hints[field.name])
-        required = field.default is dataclasses.MISSING and (
-            field.default_factory is dataclasses.MISSING
-        )
-        specs.append(FieldSpec(field.name, f"{label}.{field.name}", check, encode, required))
+        specs.append(FieldSpec(field.name, f"{label}.{field.name}", check, encode, _default(field)))
         if binary:
             payloads.append(field.name)
     if len(payloads) > 1:

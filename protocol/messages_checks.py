@@ -92,8 +92,6 @@ def _constraint(constraints: tuple[object, ...], kind: type[Any]) -> Any:
 
 
 def _valid_unicode(text: str) -> bool:
-    if text.isascii():
-        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -113,7 +111,7 @@ def check_str(constraints: tuple[object, ...]) -> Checker:
             raise FieldError(f"{where}: expected text, got {type_name(value)}")
         if not lo <= len(value) <= hi:
             raise FieldError(f"{where}: {len(value)} characters, allowed {lo} to {hi}")
-        if not _valid_unicode(value):
+        if not value.isascii() and not _valid_unicode(value):
             raise FieldError(f"{where}: text is not valid Unicode (lone surrogate)")
         if regex is not None and not regex.fullmatch(value):
             raise FieldError(f"{where}: {value[:80]!r} is not {described}")

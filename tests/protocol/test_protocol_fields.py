@@ -54,7 +54,7 @@ class Weird(float):
         (lambda: build(p.Answer, "q", "t", "llm", (1,)), "answer.citations[0]: expected an object"),
         (
             lambda: build(p.Answer, "q", "t", "llm", ({"doc_id": "d"},)),
-            "answer.citations[0]: missing field 'title'",
+            "answer.citations[0]: citation: missing field 'title'",
         ),
         (
             lambda: build(p.Answer, "q", "t", "llm", ({"doc_id": "d", "title": 3},)),
@@ -87,7 +87,10 @@ class Weird(float):
         (lambda: build(p.PackFile, "a", "A" * 64, 1, "safety"), "lowercase hex SHA-256"),
         (lambda: build(p.PackFile, "a", "a" * 64, 2**31, "safety"), "out of range"),
         (lambda: build(p.PackManifest, "1", 0.0, (), "ab"), "pack_manifest.files: 0 items"),
-        (lambda: build(p.PackManifest, "1", 0.0, ({},), "ab"), "pack_manifest.files[0]: missing"),
+        (
+            lambda: build(p.PackManifest, "1", 0.0, ({},), "ab"),
+            "pack_manifest.files[0]: pack_file: missing",
+        ),
         (lambda: build(p.PackManifest, "1", 0.0, ({"path": "a"},), "abc"), "missing field"),
         (lambda: build(p.Alert, "a", "CRAC 01", "p", "info", "m", 1.0, "", 0.0), "equipment tag"),
         (lambda: build(p.ErrorMessage, "oops", "m"), "'oops' is not one of: malformed_frame"),
