@@ -3,7 +3,8 @@
 The voice loop submits views with :meth:`OverlayPipeline.submit` from any
 thread; the next frame processed shows them. When the primary tag in view
 changes, ``on_primary`` is called (with None when no tag is in view), which is
-where the glasses look the equipment up (``identify_equipment``).
+where the glasses look the equipment up (``identify_equipment``); a tag missed
+for less than the anchor's grace period does not count as a change.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class OverlayPipeline:
         self.renderer = OverlayRenderer(self.config.render)
         self.on_primary = on_primary
         self._primary: tuple[str, int | str] | None = None
+        self._primary_seen = float("-inf")
 
     def submit(self, view: OverlayView) -> None:
         """Show ``view`` from the next processed frame on (thread-safe)."""
@@ -59,6 +61,10 @@ class OverlayPipeline:
         tags = self.tracker.update(frame.image)
         result = self.renderer.render(frame.image, tags, frame.t)
         key = tag_key(result.primary)
+        if key is not None:
+            self._primary_seen = frame.t
+        elif frame.t - self._primary_seen <= self.config.render.anchor.grace_s:
+            key = self._primary  # a tag missed for a frame or two is still the same tag
         if key != self._primary:
             self._primary = key
             if self.on_primary is not None:

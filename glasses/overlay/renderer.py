@@ -33,6 +33,7 @@ class RenderConfig:
     opacity: float = 0.72  # panel background opacity (0 transparent … 1 opaque)
     outline_tag: bool = True  # outline the primary tag the card refers to
     cache_size: int = 48  # painted panels kept for reuse
+    answer_s: float = 8.0  # seconds a spoken answer stays on screen
     anchor: AnchorConfig = field(default_factory=AnchorConfig)
 
 
@@ -91,6 +92,7 @@ class OverlayRenderer:
         self.anchor = Anchor(self.config.anchor)
         self._view = OverlayView()
         self._lock = threading.Lock()
+        self._answer: tuple[str, float] | None = None  # answer shown and since when
         self._cache: OrderedDict[Hashable, tuple[Column, PanelSprite]] = OrderedDict()  # LRU
 
     def submit(self, view: OverlayView) -> None:
@@ -109,7 +111,7 @@ class OverlayRenderer:
         view = view if view is not None else self.view
         h, w = frame.shape[:2]
         theme = Theme.for_height(h, self.config.opacity)
-        panels = self._hud(view, theme, w, h)
+        panels = self._hud(view, theme, w, h, self._answer_visible(view.answer, t))
         primary = primary_tag(tags, (w, h))
         placement = None
         if view.has_step or view.readings:
@@ -118,14 +120,24 @@ class OverlayRenderer:
                 avoid=[p.rect for p in panels],
             )
             panels = self._card_panels(view, theme, placement) + panels
-        if self.config.outline_tag and placement is not None and placement.tag is not None:
+        if (self.config.outline_tag and placement is not None and placement.tag is not None
+                and not placement.held):
             _outline(frame, placement.tag, theme)
         for panel in panels:
             panel.sprite.blend_onto(frame, panel.x, panel.y)
         return RenderResult(view, placement, primary, tuple(panels))
 
+    def _answer_visible(self, answer: str | None, t: float) -> bool:
+        """An answer shows for ``answer_s`` seconds from the first frame that had it."""
+        if not answer:
+            self._answer = None
+            return False
+        if self._answer is None or self._answer[0] != answer:
+            self._answer = (answer, t)
+        return t - self._answer[1] <= self.config.answer_s
+
     def _cached(self, key: Hashable, build: Callable[[], Column]) -> tuple[Column, PanelSprite]:
-        """The panel for ``key``: laid out now if new, painted on first use (see ``_sprite``)."""
+        """The panel for ``key``: laid out now if new, painted on first blend."""
         entry = self._cache.get(key)
         if entry is not None:
             self._cache.move_to_end(key)
@@ -167,7 +179,8 @@ class OverlayRenderer:
             y += col.height + theme.px(6 * placement.scale)
         return panels
 
-    def _hud(self, view: OverlayView, theme: Theme, w: int, h: int) -> list[Panel]:
+    def _hud(self, view: OverlayView, theme: Theme, w: int, h: int,
+             show_answer: bool) -> list[Panel]:
         m = theme.margin
         conn = view.connectivity
         if isinstance(conn, Online):
@@ -194,7 +207,7 @@ class OverlayRenderer:
             panels.append(Panel("caption", col_c, spr_c, (w - col_c.width) // 2,
                                 bottom - col_c.height))
             bottom -= col_c.height + m // 2
-        if view.answer:
+        if view.answer and show_answer:
             answer = view.answer
             col_n, spr_n = self._cached(("answer", theme, answer, max_w),
                                          lambda: hud.answer_column(answer, max_w, theme))

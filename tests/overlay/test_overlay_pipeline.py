@@ -140,3 +140,17 @@ def test_render_command_streams_a_folder_into_an_mp4(tmp_path: Path,
     assert _render("render", "--source", str(tmp_path / "nothing"), "--procedure",
                    "crac-hp-trip-recovery", "--out", str(out)) == 1
     assert "not a camera index" in capsys.readouterr().err
+
+
+def test_primary_hook_ignores_a_tag_missed_for_a_frame() -> None:
+    import numpy as np
+
+    seen: list[Tag | None] = []
+    pipeline = OverlayPipeline(on_primary=seen.append)
+    scene = make_scene(SceneSpec(seed=3))
+    blank = np.full_like(scene.image, 80)
+    frames = [scene.image, blank, scene.image, scene.image, blank, blank]
+    times = [0.0, 0.1, 0.2, 0.3, 0.4, 2.0]
+    for i, (image, t) in enumerate(zip(frames, times, strict=True)):
+        pipeline.process(Frame(image.copy(), t, i))
+    assert [tag is None for tag in seen] == [False, True]  # found once, lost once (at 2.0 s)

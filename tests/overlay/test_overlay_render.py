@@ -171,3 +171,15 @@ def test_wrap_fits_the_width_and_ends_with_an_ellipsis(max_lines: int) -> None:
 def test_view_rejects_a_step_outside_the_procedure() -> None:
     with pytest.raises(ValueError, match="outside"):
         OverlayView(step_index=6, step_total=5)
+
+
+def test_answer_shows_briefly() -> None:
+    renderer = OverlayRenderer(RenderConfig(answer_s=2.0))
+    view = dataclasses.replace(step_only(), answer="450 psig.")
+
+    def names(t: float, v: OverlayView = view) -> set[str]:
+        return {p.name for p in renderer.render(background(1280, 720), [], t, v).panels}
+
+    assert "answer" in names(10.0) and "answer" in names(11.9)
+    assert "answer" not in names(12.1)
+    assert "answer" in names(12.2, dataclasses.replace(view, answer="A new answer."))
