@@ -26,7 +26,7 @@ from gateway.knowledge.events import (
     Sentence,
     Source,
 )
-from gateway.knowledge.grounding import GroundingChecker, extract_sentences
+from gateway.knowledge.grounding import GroundingChecker, extract_sentences, similar
 from gateway.knowledge.llm import GenerationOptions, LLMBackend
 from gateway.knowledge.prompt import build_messages, select_passages
 from gateway.knowledge.question import is_troubleshooting
@@ -99,25 +99,26 @@ class AnswerEngine:
         reason = ""
         stream = self.backend.stream(build_messages(question, passages), self.options)
         splitter = SentenceSplitter()
+        done = False
         try:
             async for delta in stream:
                 if not draft.first_token:
                     draft.first_token = time.perf_counter()
                 yield Delta(delta)
                 for text in splitter.feed(delta):
-                    sentence, reason = self._accept(text, checker, passages, draft)
-                    if reason:
-                        break
+                    sentence, reason, done = self._accept(text, checker, passages, draft,
+                                                          answer_sentences)
                     if sentence is not None:
-                        answer_sentences.append(sentence)
                         yield sentence
-                if reason:
+                    if done:
+                        break
+                if done:
                     break
             else:
                 for text in splitter.flush():
-                    sentence, reason = self._accept(text, checker, passages, draft)
+                    sentence, reason, done = self._accept(text, checker, passages, draft,
+                                                          answer_sentences)
                     if sentence is not None:
-                        answer_sentences.append(sentence)
                         yield sentence
         except LLMError as exc:
             log.warning("answer model failed, answering from the passage: %s", exc)
@@ -153,18 +154,22 @@ class AnswerEngine:
 
     def _accept(
         self, text: str, checker: GroundingChecker, passages: Sequence[tuple[Chunk, str]],
-        draft: _Draft,
-    ) -> tuple[Sentence | None, str]:
-        """Check one model sentence: (the sentence to speak or None, why it was refused)."""
+        draft: _Draft, accepted: list[Sentence],
+    ) -> tuple[Sentence | None, str, bool]:
+        """Check one model sentence: (sentence to speak or None, refusal reason, stop now)."""
+        if any(similar(text, s.text) for s in accepted):
+            return None, "", True  # the model repeats itself: the answer is complete
         verdict = checker.check(text)
         if verdict.neutral:
-            return None, ""
+            return None, "", False
         if not verdict.supported:
             log.info("unsupported answer sentence %r: %s", text, verdict.reason)
-            return None, verdict.reason
+            return None, verdict.reason, True
         if verdict.best_passage >= 0:
             draft.cite(_cite(passages[verdict.best_passage][0]))
-        return draft.say(text, "answer"), ""
+        sentence = draft.say(text, "answer")
+        accepted.append(sentence)
+        return sentence, "", len(accepted) >= self.config.max_answer_sentences
 
     def _extract_chunk(
         self, chunks: Sequence[Chunk], blocks: Sequence[WarningBlock], symptom: bool

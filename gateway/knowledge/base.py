@@ -34,18 +34,13 @@ def default_docs_dir() -> Path:
 
 
 def load_tag_types(equipment_toml: Path) -> dict[str, str]:
-    """Tag -> equipment type from an equipment registry file (``[[equipment]]`` tables)."""
-    import tomllib
+    """Tag -> equipment type from the site's equipment registry (``equipment.toml``).
 
-    try:
-        data = tomllib.loads(equipment_toml.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"cannot read the equipment registry {equipment_toml}: {exc}") from exc
-    out: dict[str, str] = {}
-    for item in data.get("equipment", []):
-        if isinstance(item, Mapping) and isinstance(item.get("tag"), str):
-            out[item["tag"]] = str(item.get("type", ""))
-    return out
+    Raises ``protocol.equipment.EquipmentError`` naming the file and line when invalid.
+    """
+    from protocol.equipment import load_registry
+
+    return {e.tag: e.type for e in load_registry(equipment_toml).equipment}
 
 
 class KnowledgeBase:

@@ -75,9 +75,11 @@ class KnowledgeConfig:
     """Characters of passage text put into the prompt (fits n_ctx 2048 with room to answer)."""
     groundedness_threshold: float = 0.6
     """Share of an answer sentence's content words that must occur in the passages."""
+    max_answer_sentences: int = 3
+    """The model's answer stops after this many sentences (spoken answers stay short)."""
     extract_sentences: int = 3
     """Sentences read out when the passage itself is returned (source "extract")."""
-    max_warning_docs: int = 2
+    max_warning_docs: int = 1
     """Documents whose warnings are read verbatim in an answer touching safety
     (best-ranked first); passages of other documents with warnings are not cited."""
     llm: LLMConfig = field(default_factory=LLMConfig)

@@ -1,9 +1,11 @@
 """Is an answer sentence supported by the passages? And the extract fallback.
 
 A sentence is supported when enough of its content words occur in the passages
-(``threshold``) and every number in it occurs there too. A sentence with no
-content words ("Sure!") is neutral. A refusal ("I don't know") is unsupported,
-so the passage itself is returned instead.
+(``threshold``), enough of its word pairs do too (half the threshold: this
+catches word salad made of passage words), and every number in it occurs there.
+A sentence with no content words ("Sure!") is neutral. A refusal ("I don't
+know") or a copy of the prompt's layout is unsupported, so the passage itself
+is returned instead.
 """
 
 from __future__ import annotations
@@ -13,13 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gateway.knowledge.chunks import Chunk
-from gateway.knowledge.text import content_tokens, numbers, split_sentences
+from gateway.knowledge.text import bigrams, content_tokens, numbers, split_sentences, stem
 
 _REFUSAL = re.compile(
     r"\b(i (?:do not|don'?t|cannot|can'?t) (?:know|find|answer|say)|not (?:mentioned|provided|"
     r"specified|stated|available|given)|no information|unable to|as an ai|i'?m sorry)\b",
     re.IGNORECASE,
 )
+_FILLER = frozenset(stem(w) for w in (
+    "sure certainly okay ok yes great answer answers question questions following follows "
+    "here help hope summary summarize based provided according information text note"
+).split())
+_PROMPT_COPY = re.compile(r"\(step \d+\)|\[\d+\]|\bpassages?\b|\bquestion:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -42,29 +49,47 @@ class GroundingChecker:
 
     def __init__(self, passages: Sequence[Chunk], threshold: float) -> None:
         self.threshold = threshold
-        self._tokens = [content_tokens(f"{p.title} {p.section} {p.text}") for p in passages]
-        self._all_tokens: set[str] = set().union(*self._tokens) if self._tokens else set()
-        self._numbers: set[str] = set()
-        for p in passages:
-            self._numbers |= numbers(f"{p.section} {p.text}")
+        texts = [f"{p.title}. {p.section}. {p.text}" for p in passages]
+        self._tokens = [content_tokens(t) for t in texts]
+        self._all_tokens: set[str] = set().union(*self._tokens)
+        self._pairs: set[tuple[str, str]] = set().union(*(bigrams(t) for t in texts))
+        self._numbers: set[str] = set().union(*(numbers(t) for t in texts))
+
+    def _unsupported(self, reason: str, overlap: float = 0.0, best: int = -1,
+                     missing: tuple[str, ...] = ()) -> SentenceCheck:
+        return SentenceCheck(False, False, overlap, missing, best, reason)
 
     def check(self, sentence: str) -> SentenceCheck:
         if _REFUSAL.search(sentence):
-            return SentenceCheck(False, False, 0.0, (), -1, "the model did not answer")
-        words = content_tokens(sentence)
-        missing = tuple(sorted(numbers(sentence) - self._numbers))
+            return self._unsupported("the model did not answer")
+        if _PROMPT_COPY.search(sentence):
+            return self._unsupported("the model copied the prompt layout")
+        words = content_tokens(sentence) - _FILLER
         if not words:
             return SentenceCheck(True, True, 1.0, (), -1)
         overlap = len(words & self._all_tokens) / len(words)
         best = max(range(len(self._tokens)), key=lambda i: len(words & self._tokens[i]),
                    default=-1)
+        missing = tuple(sorted(numbers(sentence) - self._numbers))
         if missing:
-            reason = f"numbers not in the passages: {', '.join(missing)}"
-            return SentenceCheck(False, False, overlap, missing, best, reason)
+            return self._unsupported(f"numbers not in the passages: {', '.join(missing)}",
+                                     overlap, best, missing)
         if overlap < self.threshold:
-            reason = f"only {overlap:.0%} of its words are in the passages"
-            return SentenceCheck(False, False, overlap, (), best, reason)
+            return self._unsupported(f"only {overlap:.0%} of its words are in the passages",
+                                     overlap, best)
+        pairs = bigrams(sentence)
+        if len(pairs) >= 2:
+            pair_share = len(pairs & self._pairs) / len(pairs)
+            if pair_share < self.threshold / 2:
+                return self._unsupported(
+                    f"only {pair_share:.0%} of its word pairs are in the passages", overlap, best)
         return SentenceCheck(True, False, overlap, (), best)
+
+
+def similar(a: str, b: str, limit: float = 0.8) -> bool:
+    """Two sentences say nearly the same (Jaccard of content words >= ``limit``)."""
+    x, y = content_tokens(a), content_tokens(b)
+    return bool(x and y) and len(x & y) / len(x | y) >= limit
 
 
 def extract_sentences(question: str, chunk: Chunk, max_sentences: int) -> list[str]:

@@ -7,6 +7,7 @@ yields its parts and its joined form, so "HP01" matches "HP-01".
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_./][a-z0-9]+)*")
@@ -59,6 +60,12 @@ def index_tokens(text: str) -> list[str]:
     return out
 
 
+def bigrams(text: str) -> set[tuple[str, str]]:
+    """Pairs of neighbouring content words (compounds kept whole), stemmed."""
+    words = [stem(t) for t in raw_tokens(text) if t not in STOPWORDS]
+    return set(itertools.pairwise(words))
+
+
 def content_tokens(text: str) -> set[str]:
     """The set of meaningful (stemmed, non-stopword) tokens of a text."""
     return set(index_tokens(text))
@@ -82,15 +89,18 @@ def numbers(text: str) -> set[str]:
 
 
 _ABBREVIATIONS = frozenset(
-    "e.g i.e etc approx min max no fig vs dr mr ms st ref incl ca nom".split()
+    "e.g i.e etc approx min max no fig vs dr mr ms st ref incl ca nom in ft lb oz sec".split()
 )
 _LIST_NUMBER = re.compile(r"(?:^|\s)\d{1,2}\.$")
 _BOUNDARY = re.compile(r"([.!?;:]+)(\s+)|\n+")
 
 
 def _ends_with_abbreviation(text: str) -> bool:
-    match = re.search(r"([A-Za-z.]+)\.$", text.rstrip())
-    return bool(match) and match.group(1).lower().rstrip(".") in _ABBREVIATIONS
+    match = re.search(r"(?:^|[\s(])([A-Za-z.]+)\.$", text.rstrip())
+    if not match:
+        return False
+    word = match.group(1).lower()
+    return word in _ABBREVIATIONS or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
 
 
 def find_boundary(text: str, start: int = 0) -> int | None:
@@ -123,7 +133,18 @@ def split_sentences(text: str) -> list[str]:
         out.append(text[pos:end])
         pos = end
     out.append(text[pos:])
-    return [s for s in (clean_for_speech(s) for s in out) if s]
+    merged: list[str] = []
+    for sentence in (clean_for_speech(s) for s in out):
+        if not sentence:
+            continue
+        continues = not re.match(r"[\w\"'(]", sentence[0]) or (
+            sentence[0].islower() and bool(merged) and merged[-1].endswith(".")
+        )
+        if merged and continues:
+            merged[-1] = f"{merged[-1]} {sentence}"
+        else:
+            merged.append(sentence)
+    return merged
 
 
 _MD_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
