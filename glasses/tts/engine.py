@@ -74,7 +74,8 @@ class PiperTts:
         self.history: deque[Synthesis] = deque(maxlen=256)
         self._clock = clock
         self._voice_lock = threading.Lock()
-        self._speech_waiting = threading.Event()
+        self._speech_pending = 0
+        self._pending_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts-speak")
         self._prefetcher = Prefetcher(self._prefetch_text, config.prefetch_texts)
         self._syn_config = self._synthesis_config()
@@ -128,12 +129,22 @@ class PiperTts:
             return b""
         return np.concatenate(parts).astype("<i2").tobytes()
 
-    def _speak_job(self, sentence: str) -> bytes:
-        self._speech_waiting.set()
-        try:
-            return self.synthesize(sentence)
-        finally:
-            self._speech_waiting.clear()
+    def _speak(self, sentence: str) -> asyncio.Future[bytes]:
+        """Synthesise ``sentence`` in the speech thread; prefetching waits while any is pending."""
+        with self._pending_lock:
+            self._speech_pending += 1
+        job = self._pool.submit(self.synthesize, sentence)
+        job.add_done_callback(self._speech_done)  # also runs when the job is cancelled
+        return asyncio.wrap_future(job)
+
+    def _speech_done(self, _job: object) -> None:
+        with self._pending_lock:
+            self._speech_pending -= 1
+
+    @property
+    def speech_pending(self) -> bool:
+        with self._pending_lock:
+            return self._speech_pending > 0
 
     async def stream(self, text: str) -> AsyncIterator[AudioChunk]:
         """Chunks of ``text``, one per sentence (with the pause after it), synthesised one
@@ -141,16 +152,13 @@ class PiperTts:
         sentences = self.sentences(text)
         if not sentences:
             return
-        loop = asyncio.get_running_loop()
         timestamp = 0.0
-        pending = loop.run_in_executor(self._pool, self._speak_job, sentences[0])
+        pending = self._speak(sentences[0])
         try:
             for index in range(len(sentences)):
                 audio = await pending
                 if index + 1 < len(sentences):
-                    pending = loop.run_in_executor(
-                        self._pool, self._speak_job, sentences[index + 1]
-                    )
+                    pending = self._speak(sentences[index + 1])
                 chunk = AudioChunk(audio + self.silence, self.rate, 2, 1, timestamp)
                 timestamp = chunk.end
                 yield chunk
@@ -172,7 +180,7 @@ class PiperTts:
 
     def _prefetch_text(self, text: str, stopping: threading.Event) -> None:
         for sentence in self.sentences(text):
-            while self._speech_waiting.is_set() and not stopping.is_set():
+            while self.speech_pending and not stopping.is_set():
                 time.sleep(0.01)  # speech goes first
             if stopping.is_set():
                 return

@@ -132,3 +132,17 @@ def test_config_rejects_bad_values() -> None:
         TtsConfig(volume=2.5)
     with pytest.raises(ValueError, match="block_ms"):
         PlayerConfig(block_ms=1000)
+
+
+async def test_speech_goes_before_queued_prefetches(tts: PiperTts) -> None:
+    tts.prefetch([f"Prefetch item {n} for the queue." for n in ("one", "two", "three", "four")])
+    since = time.monotonic()
+    stream = tts.stream("Urgent reply now.")
+    first = await anext(stream)
+    await stream.aclose()
+    spoken = next(h for h in tts.history if h.sentence == "Urgent reply now." and not h.prefetch)
+    prefetched_meanwhile = [h for h in tts.history
+                            if h.prefetch and since < h.finished <= spoken.finished]  # fmt: skip
+    assert len(prefetched_meanwhile) <= 1  # at most the one already under way
+    assert first.samples > 0
+    assert await asyncio.to_thread(tts.wait_prefetched, 60)
