@@ -26,7 +26,7 @@ ORDINALS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
     "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
-    "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "last": -1,
+    "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
 DIGIT_WORDS: dict[str, int] = {**{k: v for k, v in SMALL.items() if v < 10}, "oh": 0, "o": 0}
 NUMBER_WORDS: frozenset[str] = frozenset(

@@ -34,8 +34,15 @@ def no_slots(_m: re.Match[str], _ctx: GrammarContext) -> SlotParse:
     return {}, 1.0
 
 
+STEP_HOMOPHONES: dict[str, str] = {"for": "four", "fore": "four", "to": "two", "too": "two",
+                                   "won": "one", "ate": "eight", "tree": "three"}  # fmt: skip
+"""What ASR writes for a lone step number ("go to step for")."""
+
+
 def step_number(m: re.Match[str], _ctx: GrammarContext) -> SlotParse:
     words = m.group("n").split()
+    if len(words) == 1:
+        words = [STEP_HOMOPHONES.get(words[0], words[0])]
     parsed = parse_ordinal_or_number(words, 0)
     if parsed is None or parsed.end != len(words) or parsed.value == 0:
         return None

@@ -52,6 +52,8 @@ def test_fixed_commands(text: str, intent: Intent) -> None:
         ("go to the third step", 3),
         ("Go to the 3rd step.", 3),
         ("step twenty one", 21),
+        ("Go to step for.", 4),
+        ("step too", 2),
     ],
 )
 def test_go_to_step(text: str, number: int) -> None:
