@@ -5,7 +5,9 @@ a :class:`PackStream` through :meth:`PackServer.stream` and hands it the pack
 messages it receives (:meth:`PackStream.on_message`, never blocking). The
 stream keeps ``window_chunks`` chunks ahead of the glasses' acks, starts over
 from the offsets of each new :class:`protocol.PackRequest`, reads files in a
-worker thread and honours the bandwidth cap. :func:`serve_pack` runs the whole
+worker thread and honours the bandwidth cap. Every request is answered by exactly
+one ``pack_complete``, in order: a request superseded by a newer one ends early
+with it (the glasses count completes to tell old chunks from new). :func:`serve_pack` runs the whole
 exchange over any ``send``/``recv`` pair (tests, benchmarks).
 """
 
@@ -83,8 +85,16 @@ class _Run:
     """One pass over a request: its window credits and the chunks awaiting acks."""
 
     def __init__(self, window: int) -> None:
+        self.window = window
         self.credits = asyncio.Semaphore(window)
         self.inflight: dict[str, deque[int]] = {}
+        self.superseded = False
+
+    def supersede(self) -> None:
+        """A newer request replaces this one: stop at the next chunk."""
+        self.superseded = True
+        for _ in range(self.window):
+            self.credits.release()
 
     def acked(self, path: str, offset: int) -> None:
         ends = self.inflight.get(path)
@@ -114,8 +124,8 @@ class PackStream:
         if isinstance(message, PackRequest):
             self.stats.requests += 1
             previous = self._task
-            if previous is not None:
-                previous.cancel()
+            if self._run is not None:
+                self._run.supersede()
             self._run = _Run(self._window)
             self._task = asyncio.create_task(self._serve(message, self._run, previous))
             self._task.add_done_callback(_log_failure)
@@ -165,6 +175,8 @@ class PackStream:
             while (chunk := await pending) is not None:
                 pending = asyncio.ensure_future(asyncio.to_thread(reader.read_next))
                 await run.credits.acquire()
+                if run.superseded:
+                    break
                 delay = self._pacer.delay(len(chunk.payload), loop.time())
                 if delay > 0:
                     await asyncio.sleep(delay)

@@ -1,0 +1,158 @@
+"""Run pack sync on the glasses without blocking the voice loop.
+
+:class:`PackClient` is what the link uses: it is fed every pack message from
+the link's receive callback (never blocks: a bounded queue), runs the
+:class:`PackReceiver` in a worker thread, and sends its requests and acks
+with the link's ``send``. :func:`sync_pack` runs one sync over any
+``send``/``recv`` pair (tests, benchmarks, tools).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from glasses.pack.receiver import PackReceiver, SyncResult
+from glasses.pack.store import PackStore
+from protocol import Message, PackChunk, PackComplete, PackManifest, ProtocolError
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[Message], Awaitable[Any]]
+Recv = Callable[[], Awaitable[Message]]
+PACK_MESSAGES = (PackManifest, PackChunk, PackComplete)
+
+
+@dataclass(frozen=True)
+class _Corrupt:
+    reason: str
+
+
+async def _step(receiver: PackReceiver, item: Message | _Corrupt, send: Send) -> None:
+    if isinstance(item, _Corrupt):
+        replies = await asyncio.to_thread(receiver.on_corrupt, item.reason)
+    else:
+        replies = await asyncio.to_thread(receiver.handle, item)
+    for reply in replies:
+        await send(reply)
+
+
+async def sync_pack(receiver: PackReceiver, send: Send, recv: Recv) -> SyncResult:
+    """Feed ``recv``'s messages to ``receiver`` until it is done; a ``ProtocolError``
+    from ``recv`` counts as a corrupt chunk. Link errors propagate (staging is kept)."""
+    try:
+        while not receiver.done:
+            try:
+                item: Message | _Corrupt = await recv()
+            except ProtocolError as exc:
+                item = _Corrupt(str(exc))
+            await _step(receiver, item, send)
+    finally:
+        await asyncio.to_thread(receiver.close)
+    assert receiver.result is not None
+    return receiver.result
+
+
+class PackClient:
+    """Pack sync for the link: one at a time, resumed on the next connection."""
+
+    def __init__(
+        self,
+        store: PackStore,
+        keys: Iterable[Ed25519PublicKey],
+        send: Send,
+        *,
+        queue_size: int = 64,
+        max_stalls: int = 5,
+        on_result: Callable[[SyncResult], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.keys = tuple(keys)
+        self._send = send
+        self._queue_size = queue_size
+        self._max_stalls = max_stalls
+        self._on_result = on_result
+        self._queue: asyncio.Queue[Message | _Corrupt] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stopping: asyncio.Task[None] | None = None
+        self._dropped = 0
+        self.last_result: SyncResult | None = None
+
+    @property
+    def syncing(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def on_message(self, message: Message) -> bool:
+        """Take a pack message from the link (never blocks); False for other messages."""
+        if not isinstance(message, PACK_MESSAGES):
+            return False
+        if not self.syncing:
+            if not isinstance(message, PackManifest):
+                return True  # left over from a sync that ended
+            self._start()
+        self._put(message)
+        return True
+
+    def on_corrupt_frame(self, reason: str) -> None:
+        """A pack_chunk frame failed to decode: the sync asks for it again."""
+        if self.syncing:
+            self._put(_Corrupt(reason))
+
+    def _put(self, item: Message | _Corrupt) -> None:
+        assert self._queue is not None
+        try:
+            self._queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self._dropped += 1  # a gap the receiver asks for again
+
+    def _start(self) -> None:
+        self._queue = asyncio.Queue(self._queue_size)
+        self._dropped = 0
+        receiver = PackReceiver(self.store, self.keys, self._max_stalls)
+        previous, self._stopping = self._stopping, None
+        self._task = asyncio.create_task(
+            self._run(receiver, self._queue, previous), name="pack-sync"
+        )
+
+    async def _run(
+        self,
+        receiver: PackReceiver,
+        queue: asyncio.Queue[Message | _Corrupt],
+        previous: asyncio.Task[None] | None,
+    ) -> None:
+        if previous is not None:  # its worker thread may still be writing
+            await asyncio.gather(previous, return_exceptions=True)
+        try:
+            while not receiver.done:
+                await _step(receiver, await queue.get(), self._send)
+                if self._dropped and queue.empty():
+                    self._dropped = 0
+                    await _step(receiver, _Corrupt("pack queue overflow"), self._send)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("pack sync failed")
+            return
+        finally:
+            await asyncio.to_thread(receiver.close)
+        self.last_result = receiver.result
+        if receiver.result is not None and self._on_result is not None:
+            self._on_result(receiver.result)
+
+    def connection_lost(self) -> None:
+        """Stop the sync in progress; what was staged resumes on the next manifest."""
+        if self._task is not None:
+            self._task.cancel()
+            self._stopping, self._task = self._task, None
+
+    async def close(self) -> None:
+        for task in (self._task, self._stopping):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._task = self._stopping = None
