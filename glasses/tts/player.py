@@ -173,11 +173,12 @@ class Player:
             return None
         return getter.result()
 
-    async def _write(self, block: AudioChunk) -> None:
+    async def _call(self, method: Callable[..., None], *args: object) -> None:
+        """A sink call: in the player's thread for a blocking sink, else on the loop."""
         if self.sink.blocking:
-            await asyncio.get_running_loop().run_in_executor(self._writer, self.sink.write, block)
+            await asyncio.get_running_loop().run_in_executor(self._writer, method, *args)
         else:
-            self.sink.write(block)
+            method(*args)
 
     async def _pace(self, started: float, played_s: float) -> None:
         if self.sink.blocking or not self.config.realtime:
@@ -207,21 +208,21 @@ class Player:
                 break
             assert isinstance(item, AudioChunk)
             if started is None:
-                self.sink.begin(item.format)
+                await self._call(self.sink.begin, item.format)
+                if self._cut.is_set():  # cut while the sink was opening
+                    self.sink.abort()
+                    continue
                 started, rate = self._clock(), item.rate
                 self._emit(PlaybackEvent(PlaybackKind.STARTED, uid, started + self.sink.latency))
-            await self._write(item)
+            await self._call(self.sink.write, item)
             samples += item.samples
             await self._pace(started, samples / rate)
         await self._finish(uid, started, samples, rate)
 
     async def _finish(self, uid: int, started: float | None, samples: int, rate: int) -> None:
         if started is not None:
-            if self.sink.blocking:
-                await asyncio.get_running_loop().run_in_executor(self._writer, self.sink.end)
-            else:
-                await self._pace(started, samples / rate + self.config.lead_ms / 1000)
-                self.sink.end()
+            await self._pace(started, samples / rate + self.config.lead_ms / 1000)
+            await self._call(self.sink.end)
         if self._cut.is_set():
             self._emit(PlaybackEvent(PlaybackKind.CUT, uid, self._cut_at, samples))
         else:
