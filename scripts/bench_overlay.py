@@ -87,7 +87,7 @@ def measure_fps(frames: list[np.ndarray], rounds: int = 2) -> tuple[float, list[
 def draw_raw(frame: np.ndarray, result: RenderResult) -> None:
     """The same panels' OpenCV draw calls, straight onto the frame (no cache, no blend)."""
     for panel in result.panels:
-        panel.column.paint(Painter(frame, None, origin=(panel.x, panel.y)))
+        panel.column.paint(Painter(frame, origin=(panel.x, panel.y), opaque=True))
 
 
 def measure_compose(frames: list[np.ndarray], tags: list[list[Tag]],

@@ -56,7 +56,9 @@ class Column:
               indent: int = 0) -> None:
         x = self.theme.pad + indent
         for line in lines:
-            self.ops.append(functools.partial(_text, line, x, self.y + size, size, color, weight))
+            fitted = ellipsize(line, self.inner - indent, size, weight)  # never past the edge
+            self.ops.append(functools.partial(_text, fitted, x, self.y + size, size, color,
+                                              weight))
             self.y += line_height(size)
 
     def para(self, text: str, size: int, color: Color, weight: int = 400,

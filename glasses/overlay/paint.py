@@ -27,28 +27,32 @@ class Painter:
     """Draws on ``color`` (and mirrors coverage onto ``transparency`` when given).
 
     Coordinates are relative to ``origin`` so the same panel code paints a
-    sprite (origin 0, 0) or straight onto a frame (origin = panel position),
-    which is how the benchmark measures the raw draw-call cost. With no
-    ``transparency`` layer panels are drawn opaque.
+    sprite (origin 0, 0) or straight onto a frame (origin = panel position).
+    Straight onto a frame, panel backgrounds are blended translucently by
+    default, or filled opaque with ``opaque=True`` (the benchmark's raw
+    draw-call baseline).
     """
 
     def __init__(self, color: np.ndarray, transparency: np.ndarray | None = None,
-                 origin: tuple[int, int] = (0, 0)) -> None:
+                 origin: tuple[int, int] = (0, 0), opaque: bool = False) -> None:
         self.color = color
         self.transparency = transparency
         self.ox, self.oy = origin
+        self.opaque = opaque
 
     def _p(self, x: float, y: float) -> tuple[int, int]:
         return (round(x + self.ox), round(y + self.oy))
 
     def panel(self, rect: Rect, bg: Color, opacity: float, border: Color | None = None,
               border_px: int = 0) -> None:
-        """A translucent background (opaque when painting straight onto a frame)."""
+        """A translucent background (or an opaque one, see the class)."""
         import cv2
 
         p1, p2 = self._p(rect.x, rect.y), self._p(rect.x2 - 1, rect.y2 - 1)
-        if self.transparency is None:
+        if self.transparency is None and self.opaque:
             cv2.rectangle(self.color, p1, p2, bg, -1)
+        elif self.transparency is None:
+            _darken(self.color, Rect(p1[0], p1[1], rect.w, rect.h), bg, opacity)
         else:
             premultiplied = tuple(round(c * opacity) for c in bg)
             cv2.rectangle(self.color, p1, p2, premultiplied, -1)
@@ -99,6 +103,19 @@ class Painter:
 
 
 OPAQUE: Color = (0, 0, 0)  # transparency of opaque marks
+
+
+def _darken(frame: np.ndarray, rect: Rect, bg: Color, opacity: float) -> None:
+    """``frame[rect] = frame × (1 − opacity) + bg × opacity`` in place (clipped)."""
+    import cv2
+
+    h, w = frame.shape[:2]
+    r = rect.clipped(Rect(0, 0, w, h))
+    if r.area == 0:
+        return
+    roi = frame[r.y : r.y2, r.x : r.x2]
+    cv2.multiply(roi, (1.0 - opacity,) * 3, dst=roi)
+    cv2.add(roi, tuple(c * opacity for c in bg), dst=roi)
 
 
 @dataclass(frozen=True)

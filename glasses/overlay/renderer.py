@@ -20,7 +20,7 @@ from glasses.overlay import card, hud
 from glasses.overlay.anchor import Anchor, AnchorConfig, Placement
 from glasses.overlay.geometry import Rect
 from glasses.overlay.layout import Column
-from glasses.overlay.paint import Sprite
+from glasses.overlay.paint import Painter, Sprite
 from glasses.overlay.tags import Tag, primary_tag
 from glasses.overlay.theme import CYAN, Theme
 from glasses.overlay.view import Offline, Online, OverlayView
@@ -38,20 +38,30 @@ class RenderConfig:
 
 
 class PanelSprite:
-    """Paints its column into a :class:`Sprite` the first time it is blended."""
+    """A panel drawn straight onto the frame when new, from a cached sprite once it stays.
+
+    New content (a changed caption, the next step) costs one darkened
+    rectangle plus the plain draw calls; content shown a second time is
+    painted into a :class:`Sprite`, and from then on each frame only blends it.
+    """
 
     def __init__(self, column: Column) -> None:
         self.column = column
         self._sprite: Sprite | None = None
+        self._uses = 0
 
     @property
     def size(self) -> tuple[int, int]:
         return (self.column.width, self.column.height)
 
-    def blend_onto(self, frame: np.ndarray, x: int, y: int) -> Rect:
+    def blend_onto(self, frame: np.ndarray, x: int, y: int) -> None:
+        self._uses += 1
+        if self._sprite is None and self._uses == 1:
+            self.column.paint(Painter(frame, origin=(x, y)))
+            return
         if self._sprite is None:
             self._sprite = self.column.sprite()
-        return self._sprite.blend_onto(frame, x, y)
+        self._sprite.blend_onto(frame, x, y)
 
 
 @dataclass(frozen=True)
