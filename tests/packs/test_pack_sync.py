@@ -1,0 +1,189 @@
+"""Pack sync between a gateway stream and the glasses' receiver, over an in-memory
+link with real frames (cuts, corrupt chunks, bad signatures) and over a real websocket."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import random
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from websockets.asyncio.client import connect
+from websockets.asyncio.server import serve
+
+from gateway.packs.build import BuiltPack
+from gateway.packs.serve import PackServer
+from gateway.packs.signing import sign_manifest
+from gateway.packs.config import PacksConfig
+from glasses.pack.check import load_pack
+from glasses.pack.receiver import PackReceiver, SyncState
+from glasses.pack.store import PackStore, last_sync_time
+from glasses.pack.sync import sync_pack
+from protocol import PackFile, PackManifest, decode, encode, sha256_hex
+from tests.packs.packkit import MemoryLink, attempt_sync, copy_pack, flip_last_byte
+
+
+def wanted_bytes(store_had: BuiltPack | None, pack: BuiltPack) -> int:
+    """Bytes a glasses store holding ``store_had`` must fetch to get ``pack``."""
+    have = {f.sha256 for f in store_had.manifest.files} if store_had else set()
+    unique = {f.sha256: f.size for f in pack.manifest.files if f.sha256 not in have}
+    return sum(unique.values())
+
+
+def wanted_chunks(store_had: BuiltPack, pack: BuiltPack, chunk: int = 16 * 1024) -> int:
+    have = {f.sha256 for f in store_had.manifest.files}
+    unique = {f.sha256: f.size for f in pack.manifest.files if f.sha256 not in have}
+    return sum(-(-size // chunk) for size in unique.values())
+
+
+def assert_active(store: PackStore, pack: BuiltPack, trusted) -> None:
+    loaded = load_pack(store.root / "current", trusted)  # signature + every hash + parse
+    assert loaded.version == pack.version
+    assert loaded.manifest.files == pack.manifest.files
+
+
+async def test_fetches_only_changed_files_and_activates(store_v1, pack_v1, pack_v2, trusted):
+    attempt = await attempt_sync(pack_v2, store_v1, trusted, MemoryLink())
+    assert attempt.result is not None and attempt.result.state is SyncState.ACTIVATED
+    assert_active(store_v1, pack_v2, trusted)
+    assert store_v1.previous_version() == pack_v1.version
+    assert attempt.result.stats.bytes == wanted_bytes(pack_v1, pack_v2) < pack_v2.total_bytes
+    first = next(iter(attempt.stream.stats.sent))[0]
+    priority = {f.path: f.priority for f in pack_v2.manifest.files}
+    assert priority[first] == min(
+        (priority[p] for p, _ in attempt.stream.stats.sent),
+        key=["safety", "procedure", "reference"].index,
+    )
+    assert last_sync_time(store_v1.root.parent, str(store_v1.root)) is not None
+
+
+@pytest.mark.parametrize("window", [1, 4])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_cut_resumes_with_another_gateway(tmp_path, store_v1, pack_v1, pack_v2, trusted,
+                                                window, seed):
+    rng = random.Random(seed)
+    cut = rng.randint(2, wanted_chunks(pack_v1, pack_v2) - 1)
+    first = await attempt_sync(pack_v2, store_v1, trusted,
+                               MemoryLink(cut_at_chunk=cut, deliver_cut_chunk=bool(seed % 2)),
+                               window=window)
+    assert first.result is None
+    assert store_v1.active_version() == pack_v1.version  # nothing switched mid-transfer
+    other_gateway = copy_pack(pack_v2, tmp_path / "gateway-b")
+    restarted = PackStore(store_v1.root)  # as after a reboot of the glasses
+    second = await attempt_sync(other_gateway, restarted, trusted, MemoryLink(), window=window)
+    assert second.result is not None and second.result.state is SyncState.ACTIVATED
+    assert_active(restarted, pack_v2, trusted)
+    sent = first.stream.stats.sent + second.stream.stats.sent
+    resent = sum(n - 1 for n in sent.values() if n > 1)
+    assert resent <= window  # only chunks in flight at the cut (1 with stop-and-wait)
+    stored = first.receiver.stats.bytes + second.receiver.stats.bytes
+    assert stored == wanted_bytes(pack_v1, pack_v2)  # no byte stored twice
+
+
+@pytest.mark.parametrize("which", ["first", "middle", "last"])
+async def test_corrupt_chunk_is_refused_and_fetched_again(store_v1, pack_v1, pack_v2, trusted, which):
+    count = wanted_chunks(pack_v1, pack_v2)
+    index = {"first": 1, "middle": count // 2, "last": count}[which]
+    link = MemoryLink(tamper={index: flip_last_byte})
+    attempt = await attempt_sync(pack_v2, store_v1, trusted, link)
+    assert attempt.result is not None and attempt.result.state is SyncState.ACTIVATED
+    assert attempt.receiver.stats.refused >= 1
+    assert attempt.stream.stats.resent_chunks >= 1  # the refused chunk came again
+    assert_active(store_v1, pack_v2, trusted)
+
+
+async def test_damaged_staged_part_is_fetched_again(store_v1, pack_v1, pack_v2, trusted):
+    first = await attempt_sync(pack_v2, store_v1, trusted, MemoryLink(cut_at_chunk=5))
+    assert first.result is None
+    part = next((store_v1.staging_dir / "parts").glob("*.part"))
+    data = bytearray(part.read_bytes())
+    data[0] ^= 0xFF  # bit rot in what was already staged
+    part.write_bytes(bytes(data))
+    second = await attempt_sync(pack_v2, PackStore(store_v1.root), trusted, MemoryLink())
+    assert second.result is not None and second.result.state is SyncState.ACTIVATED
+    assert second.receiver.stats.files_restarted == 1
+    assert_active(store_v1, pack_v2, trusted)
+
+
+def _resigned(pack: BuiltPack, key: Ed25519PrivateKey, **changes) -> BuiltPack:
+    manifest = sign_manifest(dataclasses.replace(pack.manifest, **changes), key)
+    return BuiltPack(pack.directory, manifest)
+
+
+@pytest.mark.parametrize("case", ["other_key", "unsigned", "tampered"])
+async def test_bad_signature_is_refused_and_old_pack_stays(store_v1, pack_v1, pack_v2, trusted, case):
+    if case == "other_key":
+        bad = _resigned(pack_v2, Ed25519PrivateKey.generate())
+    elif case == "unsigned":
+        bad = BuiltPack(pack_v2.directory, dataclasses.replace(pack_v2.manifest, signature="00"))
+    else:  # signed, then a file hash swapped in transit
+        files = list(pack_v2.manifest.files)
+        files[0] = dataclasses.replace(files[0], sha256=sha256_hex(b"evil"))
+        bad = BuiltPack(pack_v2.directory, dataclasses.replace(pack_v2.manifest, files=tuple(files)))
+    attempt = await attempt_sync(bad, store_v1, trusted, MemoryLink())
+    assert attempt.result is not None and attempt.result.state is SyncState.REFUSED
+    assert "trusted key" in (attempt.result.error or "")
+    assert attempt.stream.stats.requests == 0  # nothing was even asked for
+    assert store_v1.active_version() == pack_v1.version
+    assert store_v1.status().last_result == "refused"
+
+
+async def test_pack_that_does_not_load_is_rolled_back(tmp_path, store_v1, pack_v1, pack_v2,
+                                                      signing_key, trusted):
+    broken_dir = copy_pack(pack_v2, tmp_path / "broken").directory
+    doc = broken_dir / "docs" / "reference" / "crac-reference.md"
+    doc.write_text(doc.read_text("utf-8").replace('kind = "REF"', 'kind = "NOPE"'), "utf-8")
+    files = tuple(
+        PackFile(f.path, sha256_hex((broken_dir / f.path).read_bytes()),
+                 (broken_dir / f.path).stat().st_size, f.priority)
+        for f in pack_v2.manifest.files
+    )
+    manifest = sign_manifest(PackManifest("broken+1", 1.0, files, "00"), signing_key)
+    (broken_dir / "manifest.json").write_text(str(encode(manifest)))
+    attempt = await attempt_sync(BuiltPack(broken_dir, manifest), store_v1, trusted, MemoryLink())
+    assert attempt.result is not None and attempt.result.state is SyncState.FAILED
+    activation = attempt.result.activation
+    assert activation is not None and activation.rolled_back and not activation.ok
+    assert "crac-reference.md" in (activation.error or "")
+    assert store_v1.active_version() == pack_v1.version
+    assert store_v1.status().last_result == "failed"
+
+
+async def test_up_to_date_asks_for_nothing(store_v1, pack_v1, trusted):
+    attempt = await attempt_sync(pack_v1, store_v1, trusted, MemoryLink())
+    assert attempt.result is not None and attempt.result.state is SyncState.UP_TO_DATE
+    assert attempt.stream.stats.requests == 0
+    assert store_v1.status().last_result == "up_to_date"
+
+
+async def test_sync_over_a_real_websocket(tmp_path, pack_v2, trusted):
+    server = PackServer(pack_v2, PacksConfig(chunk_size=64 * 1024))
+
+    async def handler(ws) -> None:
+        async def send(message) -> None:
+            await ws.send(encode(message))
+
+        stream = server.stream(send)
+        await stream.offer()
+        try:
+            async for frame in ws:
+                stream.on_message(decode(frame))
+        finally:
+            await stream.close()
+
+    store = PackStore(tmp_path / "pack")
+    async with serve(handler, "127.0.0.1", 0) as gateway:
+        port = gateway.sockets[0].getsockname()[1]
+        async with connect(f"ws://127.0.0.1:{port}", max_size=2**21) as ws:
+            async def send(message) -> None:
+                await ws.send(encode(message))
+
+            async def recv():
+                return decode(await ws.recv())
+
+            result = await asyncio.wait_for(sync_pack(PackReceiver(store, trusted), send, recv), 60)
+    assert result.state is SyncState.ACTIVATED
+    assert result.stats.bytes == pack_v2.total_bytes - 0  # a fresh store fetches everything
+    assert_active(store, pack_v2, trusted)
