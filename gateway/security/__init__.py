@@ -1,0 +1,1 @@
+"""Gateway security: TLS identity, paired-device registry, pairing over HTTPS."""
