@@ -9,6 +9,7 @@ the load changes materially, unregistered on shutdown.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from dataclasses import dataclass
@@ -45,6 +46,12 @@ def _txt(advert: Advert, sessions: int, queue: int) -> dict[str, str]:
     }
 
 
+async def await_task(task: object) -> None:
+    """Wait for a zeroconf broadcast task (goodbye packets must leave before close)."""
+    if isinstance(task, asyncio.Future | asyncio.Task):
+        await task
+
+
 class Advertiser:
     """Owns one AsyncZeroconf instance and one service registration."""
 
@@ -69,7 +76,8 @@ class Advertiser:
     async def start(self) -> None:
         self._zc = AsyncZeroconf(interfaces=self._interfaces, ip_version=IPVersion.V4Only)
         self._info = self._make_info(0, 0)
-        await self._zc.async_register_service(self._info, allow_name_change=True)
+        # the asyncio API returns a task that completes once the announcement is out
+        await await_task(await self._zc.async_register_service(self._info, allow_name_change=True))
         log.info("advertising %s on %s:%d", self.advert.gateway_id, self.advert.address, self.advert.port)
 
     async def update_load(self, sessions: int, queue: int) -> None:
@@ -81,7 +89,7 @@ class Advertiser:
             return
         self._load = (sessions, queue)
         self._info = self._make_info(sessions, queue)
-        await self._zc.async_update_service(self._info)
+        await await_task(await self._zc.async_update_service(self._info))
 
     async def stop(self) -> None:
         if self._zc is None:
@@ -89,6 +97,6 @@ class Advertiser:
         zc, self._zc = self._zc, None
         try:
             if self._info is not None:
-                await zc.async_unregister_service(self._info)
+                await await_task(await zc.async_unregister_service(self._info))
         finally:
             await zc.async_close()

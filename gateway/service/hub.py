@@ -39,6 +39,8 @@ class Hub:
     """A DeviceRegistry, when pairing is required (security)."""
     fingerprint: str = ""
     pack_version: str | None = None
+    http_routes: dict[str, Any] = field(default_factory=dict)
+    """Extra HTTP paths on the gateway's port (dashboard, pairing): path -> handler."""
     feed: list[dict[str, Any]] = field(default_factory=list)
     """Recent questions and answers for the dashboard (bounded)."""
 

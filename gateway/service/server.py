@@ -103,6 +103,11 @@ class GatewayServer:
 
     async def _handle(self, ws: ServerConnection) -> None:
         hub = self.hub
+        if ws.request is not None and ws.request.path.startswith("/dashboard/ws"):
+            from gateway.dashboard import dashboard_socket
+
+            await dashboard_socket(ws, hub)
+            return
         if len(hub.sessions) >= hub.config.max_sessions:
             await self._refuse(ws, ErrorMessage("unavailable", "gateway is at its session limit"))
             return
