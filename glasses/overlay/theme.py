@@ -6,6 +6,7 @@ text stays the same share of the wearer's view at any resolution.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from glasses.overlay.view import ListenState, Severity
@@ -43,6 +44,11 @@ ALERT_COLORS: dict[Severity, Color] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
+def _px(v: float, scale: float) -> int:
+    return max(1, round(v * scale))
+
+
 @dataclass(frozen=True)
 class Theme:
     """Pixel sizes at a given frame height (reference: 720)."""
@@ -55,7 +61,7 @@ class Theme:
         return cls(scale=height / 720.0, opacity=opacity)
 
     def px(self, v: float) -> int:
-        return max(1, round(v * self.scale))
+        return _px(v, self.scale)
 
     @property
     def pad(self) -> int:
