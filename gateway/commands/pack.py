@@ -26,8 +26,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     p.add_argument("action", choices=("build", "export", "key"), help="what to do")
     p.add_argument("file", nargs="?", type=Path, help="export: the file to write")
-    p.add_argument("--site", type=Path, default=None, metavar="DIR",
-                   help="site folder (default: packs.site_dir, else the bundled sample site)")
+    p.add_argument(
+        "--site",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="site folder (default: packs.site_dir, else the bundled sample site)",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -60,15 +65,21 @@ def run(args: argparse.Namespace) -> int:
         key = load_or_create_signing_key(packs.key_path(data_dir))
     except (ConfigError, SigningKeyError) as exc:
         return _fail(str(exc), ExitCode.USAGE)
-    out: dict[str, Any] = {"public_key": public_key_hex(key),
-                           "key_file": str(packs.key_path(data_dir))}
+    out: dict[str, Any] = {
+        "public_key": public_key_hex(key),
+        "key_file": str(packs.key_path(data_dir)),
+    }
     if args.action != "key":
         try:
             pack = build_pack(packs.site_path(), packs.packs_path(data_dir), key, keep=packs.keep)
         except (PackBuildError, OSError) as exc:
             return _fail(str(exc), ExitCode.FAILED)
-        out.update(version=pack.version, directory=str(pack.directory),
-                   files=len(pack.manifest.files), bytes=pack.total_bytes)
+        out.update(
+            version=pack.version,
+            directory=str(pack.directory),
+            files=len(pack.manifest.files),
+            bytes=pack.total_bytes,
+        )
         if args.action == "export":
             try:
                 out.update(export=str(args.file), export_bytes=export_pack(pack, args.file))

@@ -21,8 +21,13 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.packs.derive import PRIORITY_ORDER, Priority, document_priority
-from gateway.packs.derive import procedures_json, search_json
+from gateway.packs.derive import (
+    PRIORITY_ORDER,
+    Priority,
+    document_priority,
+    procedures_json,
+    search_json,
+)
 from gateway.packs.signing import sign_manifest, verify_signature
 from protocol import PackFile, PackManifest, ProtocolError, decode, encode, sha256_hex
 from protocol.equipment import load_registry
@@ -102,8 +107,9 @@ def collect_site(site_dir: Path) -> dict[str, tuple[bytes, Priority]]:
     return files
 
 
-def _manifest(site_dir: Path, files: dict[str, tuple[bytes, Priority]],
-              created: float) -> PackManifest:
+def _manifest(
+    site_dir: Path, files: dict[str, tuple[bytes, Priority]], created: float
+) -> PackManifest:
     entries = [
         PackFile(path, sha256_hex(data), len(data), prio)
         for path, (data, prio) in sorted(
@@ -117,8 +123,14 @@ def _manifest(site_dir: Path, files: dict[str, tuple[bytes, Priority]],
     return PackManifest(version, created, tuple(entries), "00")
 
 
-def build_pack(site_dir: Path, packs_dir: Path, key: Ed25519PrivateKey,
-               *, created: float | None = None, keep: int = 3) -> BuiltPack:
+def build_pack(
+    site_dir: Path,
+    packs_dir: Path,
+    key: Ed25519PrivateKey,
+    *,
+    created: float | None = None,
+    keep: int = 3,
+) -> BuiltPack:
     """Build (or reuse, when the same content is already built and signed) the site's pack."""
     files = collect_site(site_dir)
     manifest = _manifest(site_dir, files, time.time() if created is None else created)
@@ -203,6 +215,6 @@ def prune(packs_dir: Path, keep: int) -> None:
             except PackBuildError:
                 continue
     built.sort(key=lambda b: b.manifest.created, reverse=True)
-    for old in built[max(keep, 1):]:
+    for old in built[max(keep, 1) :]:
         if latest is None or old.directory != latest.directory:
             shutil.rmtree(old.directory, ignore_errors=True)

@@ -15,7 +15,8 @@ class PacksConfig:
     packs_dir: str = ""
     """Where built packs are kept; empty: ``<data_dir>/packs``."""
     signing_key: str = ""
-    """Ed25519 private key (PEM); empty: ``<data_dir>/pack_signing_key.pem``, created on first use."""
+    """Ed25519 private key (PEM); empty: ``<data_dir>/pack_signing_key.pem``.
+    Created (mode 0600) on first use."""
     chunk_size: int = 256 * 1024
     """Bytes per pack_chunk (at most protocol.limits.MAX_PACK_CHUNK_BYTES)."""
     window_chunks: int = 4

@@ -42,20 +42,29 @@ def procedures_json(documents: Iterable[tuple[str, Document]]) -> bytes:
     docs: list[dict[str, Any]] = []
     procs: list[dict[str, Any]] = []
     for path, doc in documents:
-        docs.append({"id": doc.id, "title": doc.title, "kind": str(doc.kind), "path": path,
-                     "safety_level": str(doc.safety_level)})
-        if doc.is_procedure:
-            procs.append({
+        docs.append(
+            {
                 "id": doc.id,
                 "title": doc.title,
                 "kind": str(doc.kind),
-                "keywords": list(doc.keywords),
-                "alarm_codes": list(doc.alarm_codes),
-                "equipment_tags": list(doc.equipment_tags),
-                "equipment_types": [str(t) for t in doc.equipment_types],
-                "steps": len(doc.steps),
                 "path": path,
-            })
+                "safety_level": str(doc.safety_level),
+            }
+        )
+        if doc.is_procedure:
+            procs.append(
+                {
+                    "id": doc.id,
+                    "title": doc.title,
+                    "kind": str(doc.kind),
+                    "keywords": list(doc.keywords),
+                    "alarm_codes": list(doc.alarm_codes),
+                    "equipment_tags": list(doc.equipment_tags),
+                    "equipment_types": [str(t) for t in doc.equipment_types],
+                    "steps": len(doc.steps),
+                    "path": path,
+                }
+            )
     return _dumps({"format": FORMAT, "documents": docs, "procedures": procs}, indent=1)
 
 

@@ -34,7 +34,9 @@ class PackSender:
 
     def __init__(self, pack: BuiltPack, chunk_size: int = 256 * 1024) -> None:
         if not 1 <= chunk_size <= limits.MAX_PACK_CHUNK_BYTES:
-            raise ValueError(f"chunk_size must be 1..{limits.MAX_PACK_CHUNK_BYTES}, got {chunk_size}")
+            raise ValueError(
+                f"chunk_size must be 1..{limits.MAX_PACK_CHUNK_BYTES}, got {chunk_size}"
+            )
         self.pack = pack
         self.chunk_size = chunk_size
         self._files = {f.path: f for f in pack.manifest.files}
@@ -98,7 +100,7 @@ class ChunkReader:
 
     def _read(self, file: PackFile) -> PackChunk:
         if self._fh is None:
-            self._fh = open(self._sender.pack.file_path(file.path), "rb")  # noqa: SIM115
+            self._fh = open(self._sender.pack.file_path(file.path), "rb")
             self._fh.seek(self._offset)
         payload = self._fh.read(min(self._sender.chunk_size, file.size - self._offset))
         if not payload:

@@ -151,7 +151,9 @@ class PackStream:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
-    async def _serve(self, request: PackRequest, run: _Run, previous: asyncio.Task[None] | None) -> None:
+    async def _serve(
+        self, request: PackRequest, run: _Run, previous: asyncio.Task[None] | None
+    ) -> None:
         if previous is not None:
             await asyncio.gather(previous, return_exceptions=True)
         try:
@@ -180,7 +182,8 @@ class PackStream:
                 delay = self._pacer.delay(len(chunk.payload), loop.time())
                 if delay > 0:
                     await asyncio.sleep(delay)
-                run.inflight.setdefault(chunk.path, deque()).append(chunk.offset + len(chunk.payload))
+                end = chunk.offset + len(chunk.payload)
+                run.inflight.setdefault(chunk.path, deque()).append(end)
                 await self._send(chunk)
                 self.stats.chunks_sent += 1
                 self.stats.bytes_sent += len(chunk.payload)

@@ -65,9 +65,7 @@ def _create(path: Path) -> None:
 
 
 def public_key_bytes(key: Ed25519PrivateKey) -> bytes:
-    return key.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def public_key_hex(key: Ed25519PrivateKey) -> str:

@@ -26,11 +26,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     p.add_argument("action", choices=("status", "import", "rollback"), help="what to do")
     p.add_argument("file", nargs="?", type=Path, help="import: the exported pack file")
-    p.add_argument("--trusted-key", action="append", default=[], metavar="KEY",
-                   help="gateway public key (64 hex digits or a PEM file), added to "
-                   "pack.trusted_keys (repeatable)")
-    p.add_argument("--pack-dir", type=Path, default=None, metavar="DIR",
-                   help="pack store folder (default: pack.dir, else <data_dir>/pack)")
+    p.add_argument(
+        "--trusted-key",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="gateway public key (64 hex digits or a PEM file), added to "
+        "pack.trusted_keys (repeatable)",
+    )
+    p.add_argument(
+        "--pack-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="pack store folder (default: pack.dir, else <data_dir>/pack)",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -84,11 +94,19 @@ def run(args: argparse.Namespace) -> int:
         if not args.file.is_file():
             return _fail(f"{args.file}: no such file", ExitCode.USAGE)
         if not keys:
-            return _fail("no trusted keys: give --trusted-key or set pack.trusted_keys",
-                         ExitCode.USAGE)
+            return _fail(
+                "no trusted keys: give --trusted-key or set pack.trusted_keys", ExitCode.USAGE
+            )
         result = import_pack(args.file, store, keys)
     else:
         result = store.rollback(keys or None)
-    _print({"ok": result.ok, "active": result.version, "previous": store.previous_version(),
-            "error": result.error}, args.json)
+    _print(
+        {
+            "ok": result.ok,
+            "active": result.version,
+            "previous": store.previous_version(),
+            "error": result.error,
+        },
+        args.json,
+    )
     return int(ExitCode.OK if result.ok else ExitCode.FAILED)

@@ -53,8 +53,12 @@ class Outbox:
             raise OutboxError(f"{path}: cannot open the outbox ({exc})") from None
         self._lock = threading.Lock()
 
-    def add(self, kind: RecordKind, payload: Mapping[str, Any] | None = None,
-            timestamp: float | None = None) -> Record:
+    def add(
+        self,
+        kind: RecordKind,
+        payload: Mapping[str, Any] | None = None,
+        timestamp: float | None = None,
+    ) -> Record:
         """Store a new record durably and return it (with its new unique id)."""
         now = time.time() if timestamp is None else timestamp
         record = Record(new_ulid(now), kind, now, dict(payload or {}))
@@ -101,8 +105,12 @@ class Outbox:
         with self._lock:
             self._db.close()
 
-    async def aadd(self, kind: RecordKind, payload: Mapping[str, Any] | None = None,
-                   timestamp: float | None = None) -> Record:
+    async def aadd(
+        self,
+        kind: RecordKind,
+        payload: Mapping[str, Any] | None = None,
+        timestamp: float | None = None,
+    ) -> Record:
         return await asyncio.to_thread(self.add, kind, payload, timestamp)
 
     async def apending(self, limit: int = 100) -> list[Record]:

@@ -46,7 +46,9 @@ def verify_files(directory: Path, manifest: PackManifest) -> None:
             raise PackInvalid(f"{directory.name}: {file.path} is missing")
         size = path.stat().st_size
         if size != file.size:
-            raise PackInvalid(f"{directory.name}: {file.path} is {size} bytes, manifest says {file.size}")
+            raise PackInvalid(
+                f"{directory.name}: {file.path} is {size} bytes, manifest says {file.size}"
+            )
         if file_sha256(path) != file.sha256:
             raise PackInvalid(f"{directory.name}: {file.path} SHA-256 differs from the manifest")
     extra = sorted(

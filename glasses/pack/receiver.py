@@ -26,8 +26,16 @@ from glasses.pack.errors import SignatureError
 from glasses.pack.staging import PartWriter, Staging
 from glasses.pack.store import ActivationResult, PackStore
 from glasses.pack.verify import verify_manifest
-from protocol import Message, PackAck, PackChunk, PackComplete, PackFile, PackManifest
-from protocol import PackRequest, PackWant
+from protocol import (
+    Message,
+    PackAck,
+    PackChunk,
+    PackComplete,
+    PackFile,
+    PackManifest,
+    PackRequest,
+    PackWant,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +49,9 @@ class SyncState(enum.StrEnum):
     FAILED = "failed"
 
 
-FINAL_STATES = frozenset({SyncState.UP_TO_DATE, SyncState.ACTIVATED, SyncState.REFUSED,
-                          SyncState.FAILED})
+FINAL_STATES = frozenset(
+    {SyncState.UP_TO_DATE, SyncState.ACTIVATED, SyncState.REFUSED, SyncState.FAILED}
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,9 @@ class SyncResult:
 
 
 class PackReceiver:
-    def __init__(self, store: PackStore, keys: Iterable[Ed25519PublicKey], max_stalls: int = 5) -> None:
+    def __init__(
+        self, store: PackStore, keys: Iterable[Ed25519PublicKey], max_stalls: int = 5
+    ) -> None:
         self.store = store
         self.keys = tuple(keys)
         self.max_stalls = max_stalls
@@ -116,8 +127,11 @@ class PackReceiver:
             self.store.record_sync("refused", manifest.pack_version, str(exc), synced=False)
             return self._finish(SyncState.REFUSED, str(exc))
         active = self.store.active_manifest()
-        if active is not None and active.pack_version == manifest.pack_version \
-                and active.files == manifest.files:
+        if (
+            active is not None
+            and active.pack_version == manifest.pack_version
+            and active.files == manifest.files
+        ):
             self.store.record_sync("up_to_date", manifest.pack_version)
             return self._finish(SyncState.UP_TO_DATE)
         self.staging.begin(manifest)
@@ -160,8 +174,11 @@ class PackReceiver:
 
     # -- chunks --------------------------------------------------------------
     def on_chunk(self, chunk: PackChunk) -> list[Message]:
-        if self.state is not SyncState.RECEIVING or self.manifest is None \
-                or chunk.pack_version != self.manifest.pack_version:
+        if (
+            self.state is not SyncState.RECEIVING
+            or self.manifest is None
+            or chunk.pack_version != self.manifest.pack_version
+        ):
             return []
         file = self._pending.get(chunk.path)
         if file is None:
@@ -174,11 +191,12 @@ class PackReceiver:
             self.stats = replace(self.stats, duplicates=self.stats.duplicates + 1)
             return [PackAck(chunk.pack_version, chunk.path, expected)]
         writer = self._writer_for(file)
-        writer.append(memoryview(chunk.payload)[expected - chunk.offset:])
+        writer.append(memoryview(chunk.payload)[expected - chunk.offset :])
         self._offsets[chunk.path] = writer.offset
         self._progress = True
-        self.stats = replace(self.stats, chunks=self.stats.chunks + 1,
-                             bytes=self.stats.bytes + end - expected)
+        self.stats = replace(
+            self.stats, chunks=self.stats.chunks + 1, bytes=self.stats.bytes + end - expected
+        )
         out: list[Message] = [PackAck(chunk.pack_version, chunk.path, writer.offset)]
         if writer.whole:
             self._finish_file(writer)
@@ -220,8 +238,11 @@ class PackReceiver:
 
     # -- end of a request ----------------------------------------------------
     def on_complete(self, complete: PackComplete) -> list[Message]:
-        if self.state is not SyncState.RECEIVING or self.manifest is None \
-                or complete.pack_version != self.manifest.pack_version:
+        if (
+            self.state is not SyncState.RECEIVING
+            or self.manifest is None
+            or complete.pack_version != self.manifest.pack_version
+        ):
             return []
         self._outstanding = max(0, self._outstanding - 1)
         if self._outstanding > 0:
@@ -256,8 +277,9 @@ class PackReceiver:
         self.store.record_sync("failed", version, result.error, synced=False)
         return self._finish(SyncState.FAILED, result.error, activation=result)
 
-    def _finish(self, state: SyncState, error: str | None = None,
-                activation: ActivationResult | None = None) -> list[Message]:
+    def _finish(
+        self, state: SyncState, error: str | None = None, activation: ActivationResult | None = None
+    ) -> list[Message]:
         self.state = state
         version = self.manifest.pack_version if self.manifest else None
         self.result = SyncResult(state, version, error, activation, self.stats)

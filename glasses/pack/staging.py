@@ -86,7 +86,7 @@ class PartWriter:
         self.path = parts / f"{file.sha256}.part"
         self._hash = hashlib.sha256()
         # unbuffered: once append() returns, the bytes are in the kernel (survive a crash)
-        self._fh: BinaryIO = open(self.path, "ab", buffering=0)  # noqa: SIM115
+        self._fh: BinaryIO = open(self.path, "ab", buffering=0)
         self.offset = self._fh.tell()
         if self.offset:
             with open(self.path, "rb") as fh:

@@ -31,7 +31,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from glasses.pack.check import MANIFEST, LoadedPack, load_pack, verify_files
 from glasses.pack.errors import PackError, PackInvalid
-from glasses.pack.verify import fsync_dir, read_manifest, verify_manifest, write_atomic, write_manifest
+from glasses.pack.verify import (
+    fsync_dir,
+    read_manifest,
+    verify_manifest,
+    write_atomic,
+    write_manifest,
+)
 from protocol import PackManifest
 
 log = logging.getLogger(__name__)
@@ -232,8 +238,9 @@ class PackStore:
             return ActivationResult(True, self.active_version(), version)
 
     # -- sync record ---------------------------------------------------------
-    def record_sync(self, result: str, version: str | None, error: str | None = None,
-                    synced: bool = True) -> None:
+    def record_sync(
+        self, result: str, version: str | None, error: str | None = None, synced: bool = True
+    ) -> None:
         """Remember the outcome of a sync; ``synced`` updates the last-sync time."""
         status = self.status()
         data = {
@@ -246,12 +253,13 @@ class PackStore:
 
     def status(self) -> PackStatus:
         data = read_sync(self.root)
+        stamp, result, error = (data.get(k) for k in ("last_sync", "last_result", "last_error"))
         return PackStatus(
             active=self.active_version(),
             previous=self.previous_version(),
-            last_sync=data.get("last_sync"),
-            last_result=data.get("last_result"),
-            last_error=data.get("last_error"),
+            last_sync=float(stamp) if isinstance(stamp, int | float) else None,
+            last_result=str(result) if result is not None else None,
+            last_error=str(error) if error is not None else None,
         )
 
     def status_dict(self) -> dict[str, object]:

@@ -31,7 +31,9 @@ def load_public_key(entry: str) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(path.read_bytes())
     except OSError as exc:
-        raise TrustedKeyError(f"trusted key {entry!r}: not 64 hex digits and not readable ({exc})") from None
+        raise TrustedKeyError(
+            f"trusted key {entry!r}: not 64 hex digits and not readable ({exc})"
+        ) from None
     except ValueError as exc:
         raise TrustedKeyError(f"trusted key {path}: not a PEM public key ({exc})") from None
     if not isinstance(key, Ed25519PublicKey):

@@ -46,7 +46,9 @@ def install(store: PackStore, pack: BuiltPack, keys: tuple[Ed25519PublicKey, ...
 
 
 @pytest.fixture
-def store_v1(tmp_path: Path, pack_v1: BuiltPack, trusted: tuple[Ed25519PublicKey, ...]) -> PackStore:
+def store_v1(
+    tmp_path: Path, pack_v1: BuiltPack, trusted: tuple[Ed25519PublicKey, ...]
+) -> PackStore:
     """Glasses whose active pack is v1."""
     store = PackStore(tmp_path / "glasses" / "pack")
     install(store, pack_v1, trusted)

@@ -18,7 +18,7 @@ from gateway.packs.serve import PackServer, PackStream, serve_pack
 from glasses.pack.receiver import PackReceiver, SyncResult
 from glasses.pack.store import PackStore
 from glasses.pack.sync import sync_pack
-from protocol import Message, PackChunk, decode, encode
+from protocol import Message, decode, encode
 
 SAMPLE_SITE = Path(gateway.__file__).parent / "sample_site"
 
@@ -26,11 +26,33 @@ SAMPLE_SITE = Path(gateway.__file__).parent / "sample_site"
 def big_reference_doc(doc_id: str, sections: int, seed: int = 1) -> str:
     """A valid REF document of about ``sections`` KiB (manual pages turned to Markdown)."""
     rng = random.Random(seed)
-    words = ("compressor", "valve", "pressure", "filter", "breaker", "sensor", "airflow",
-             "setpoint", "bearing", "coil", "refrigerant", "panel", "relay", "fan", "pump")
+    words = (
+        "compressor",
+        "valve",
+        "pressure",
+        "filter",
+        "breaker",
+        "sensor",
+        "airflow",
+        "setpoint",
+        "bearing",
+        "coil",
+        "refrigerant",
+        "panel",
+        "relay",
+        "fan",
+        "pump",
+    )
     lines = [
-        "+++", f'id = "{doc_id}"', f'title = "Service manual {doc_id}"', 'kind = "REF"',
-        'equipment_types = ["room"]', 'safety_level = "low"', "ppe = []", "+++", "",
+        "+++",
+        f'id = "{doc_id}"',
+        f'title = "Service manual {doc_id}"',
+        'kind = "REF"',
+        'equipment_types = ["room"]',
+        'safety_level = "low"',
+        "ppe = []",
+        "+++",
+        "",
     ]
     for i in range(sections):
         lines.append(f"## Section {i + 1}")
@@ -129,8 +151,15 @@ class Attempt:
     receiver: PackReceiver
 
 
-async def attempt_sync(pack: BuiltPack, store: PackStore, keys: Any, link: MemoryLink,
-                       *, chunk_size: int = 16 * 1024, window: int = 4) -> Attempt:
+async def attempt_sync(
+    pack: BuiltPack,
+    store: PackStore,
+    keys: Any,
+    link: MemoryLink,
+    *,
+    chunk_size: int = 16 * 1024,
+    window: int = 4,
+) -> Attempt:
     """One connection: a gateway serving ``pack`` and the glasses syncing over ``link``."""
     server = PackServer(pack, PacksConfig(chunk_size=chunk_size, window_chunks=window))
     stream = server.stream(link.gateway_send)
@@ -138,7 +167,8 @@ async def attempt_sync(pack: BuiltPack, store: PackStore, keys: Any, link: Memor
     gateway_task = asyncio.create_task(serve_pack(stream, link.gateway_recv))
     result: SyncResult | None = None
     try:
-        result = await asyncio.wait_for(sync_pack(receiver, link.glasses_send, link.glasses_recv), 60)
+        syncing = sync_pack(receiver, link.glasses_send, link.glasses_recv)
+        result = await asyncio.wait_for(syncing, 60)
     except LinkCut:
         result = None
     finally:

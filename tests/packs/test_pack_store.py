@@ -80,8 +80,10 @@ def _gateway(tmp_path: Path, site: Path) -> tuple[Path, str]:
     data = tmp_path / "gateway"
     export = tmp_path / "usb" / "pack.tar"
     export.parent.mkdir(parents=True, exist_ok=True)
-    assert gateway_cli("--set", f"data_dir={data}", "pack", "export", str(export),
-                       "--site", str(site)) == ExitCode.OK
+    assert (
+        gateway_cli("--set", f"data_dir={data}", "pack", "export", str(export), "--site", str(site))
+        == ExitCode.OK
+    )
     key = load_or_create_signing_key(data / "pack_signing_key.pem")
     return export, public_key_hex(key)
 
@@ -89,8 +91,12 @@ def _gateway(tmp_path: Path, site: Path) -> tuple[Path, str]:
 def test_export_then_import_offline(tmp_path, capsys):
     export, key = _gateway(tmp_path, make_site(tmp_path / "site", edit="Air-gapped edition."))
     glasses = tmp_path / "glasses"
-    assert glasses_cli("--set", f"data_dir={glasses}", "pack", "import", str(export),
-                       "--trusted-key", key) == ExitCode.OK
+    assert (
+        glasses_cli(
+            "--set", f"data_dir={glasses}", "pack", "import", str(export), "--trusted-key", key
+        )
+        == ExitCode.OK
+    )
     store = PackStore(glasses / "pack")
     with tarfile.open(export) as tar:
         assert tar.getnames()[0] == "manifest.json"
@@ -104,13 +110,21 @@ def test_export_then_import_offline(tmp_path, capsys):
 def test_import_refuses_tampered_or_untrusted_exports(tmp_path, capsys):
     export, key = _gateway(tmp_path, SAMPLE_SITE)
     glasses = tmp_path / "glasses"
-    assert glasses_cli("--set", f"data_dir={glasses}", "pack", "import", str(export),
-                       "--trusted-key", key) == ExitCode.OK
+    assert (
+        glasses_cli(
+            "--set", f"data_dir={glasses}", "pack", "import", str(export), "--trusted-key", key
+        )
+        == ExitCode.OK
+    )
     good = PackStore(glasses / "pack").active_version()
     other, other_key = _gateway(tmp_path / "b", make_site(tmp_path / "site-b", edit="B."))
     # a pack signed by a gateway these glasses do not trust
-    assert glasses_cli("--set", f"data_dir={glasses}", "pack", "import", str(other),
-                       "--trusted-key", key) == ExitCode.FAILED
+    assert (
+        glasses_cli(
+            "--set", f"data_dir={glasses}", "pack", "import", str(other), "--trusted-key", key
+        )
+        == ExitCode.FAILED
+    )
     assert "trusted key" in capsys.readouterr().out
     # the trusted gateway's export with one byte changed inside a document
     data = bytearray(export.read_bytes())
@@ -118,8 +132,12 @@ def test_import_refuses_tampered_or_untrusted_exports(tmp_path, capsys):
     data[at + 3] ^= 0x20
     tampered = tmp_path / "tampered.tar"
     tampered.write_bytes(bytes(data))
-    assert glasses_cli("--set", f"data_dir={glasses}", "pack", "import", str(tampered),
-                       "--trusted-key", key) == ExitCode.FAILED
+    assert (
+        glasses_cli(
+            "--set", f"data_dir={glasses}", "pack", "import", str(tampered), "--trusted-key", key
+        )
+        == ExitCode.FAILED
+    )
     assert "SHA-256" in capsys.readouterr().out
     assert PackStore(glasses / "pack").active_version() == good
     assert other_key != key
@@ -141,7 +159,9 @@ def test_cli_rollback_and_status(tmp_path, pack_v1, pack_v2, trusted, capsys):
 def test_cli_usage_errors(tmp_path):
     argv = ("--set", f"data_dir={tmp_path}", "pack")
     assert glasses_cli(*argv, "import") == ExitCode.USAGE
-    assert glasses_cli(*argv, "import", str(tmp_path / "nope.tar"), "--trusted-key", "0" * 64) \
+    assert (
+        glasses_cli(*argv, "import", str(tmp_path / "nope.tar"), "--trusted-key", "0" * 64)
         == ExitCode.USAGE
+    )
     assert glasses_cli(*argv, "status", "--trusted-key", "not-a-key") == ExitCode.USAGE
     assert gateway_cli(*argv, "export") == ExitCode.USAGE

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -14,9 +13,9 @@ from websockets.asyncio.client import connect
 from websockets.asyncio.server import serve
 
 from gateway.packs.build import BuiltPack
+from gateway.packs.config import PacksConfig
 from gateway.packs.serve import PackServer
 from gateway.packs.signing import sign_manifest
-from gateway.packs.config import PacksConfig
 from glasses.pack.check import load_pack
 from glasses.pack.receiver import PackReceiver, SyncState
 from glasses.pack.store import PackStore, last_sync_time
@@ -61,13 +60,18 @@ async def test_fetches_only_changed_files_and_activates(store_v1, pack_v1, pack_
 
 @pytest.mark.parametrize("window", [1, 4])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-async def test_cut_resumes_with_another_gateway(tmp_path, store_v1, pack_v1, pack_v2, trusted,
-                                                window, seed):
+async def test_cut_resumes_with_another_gateway(
+    tmp_path, store_v1, pack_v1, pack_v2, trusted, window, seed
+):
     rng = random.Random(seed)
     cut = rng.randint(2, wanted_chunks(pack_v1, pack_v2) - 1)
-    first = await attempt_sync(pack_v2, store_v1, trusted,
-                               MemoryLink(cut_at_chunk=cut, deliver_cut_chunk=bool(seed % 2)),
-                               window=window)
+    first = await attempt_sync(
+        pack_v2,
+        store_v1,
+        trusted,
+        MemoryLink(cut_at_chunk=cut, deliver_cut_chunk=bool(seed % 2)),
+        window=window,
+    )
     assert first.result is None
     assert store_v1.active_version() == pack_v1.version  # nothing switched mid-transfer
     other_gateway = copy_pack(pack_v2, tmp_path / "gateway-b")
@@ -83,7 +87,9 @@ async def test_cut_resumes_with_another_gateway(tmp_path, store_v1, pack_v1, pac
 
 
 @pytest.mark.parametrize("which", ["first", "middle", "last"])
-async def test_corrupt_chunk_is_refused_and_fetched_again(store_v1, pack_v1, pack_v2, trusted, which):
+async def test_corrupt_chunk_is_refused_and_fetched_again(
+    store_v1, pack_v1, pack_v2, trusted, which
+):
     count = wanted_chunks(pack_v1, pack_v2)
     index = {"first": 1, "middle": count // 2, "last": count}[which]
     link = MemoryLink(tamper={index: flip_last_byte})
@@ -113,7 +119,9 @@ def _resigned(pack: BuiltPack, key: Ed25519PrivateKey, **changes) -> BuiltPack:
 
 
 @pytest.mark.parametrize("case", ["other_key", "unsigned", "tampered"])
-async def test_bad_signature_is_refused_and_old_pack_stays(store_v1, pack_v1, pack_v2, trusted, case):
+async def test_bad_signature_is_refused_and_old_pack_stays(
+    store_v1, pack_v1, pack_v2, trusted, case
+):
     if case == "other_key":
         bad = _resigned(pack_v2, Ed25519PrivateKey.generate())
     elif case == "unsigned":
@@ -121,7 +129,8 @@ async def test_bad_signature_is_refused_and_old_pack_stays(store_v1, pack_v1, pa
     else:  # signed, then a file hash swapped in transit
         files = list(pack_v2.manifest.files)
         files[0] = dataclasses.replace(files[0], sha256=sha256_hex(b"evil"))
-        bad = BuiltPack(pack_v2.directory, dataclasses.replace(pack_v2.manifest, files=tuple(files)))
+        tampered = dataclasses.replace(pack_v2.manifest, files=tuple(files))
+        bad = BuiltPack(pack_v2.directory, tampered)
     attempt = await attempt_sync(bad, store_v1, trusted, MemoryLink())
     assert attempt.result is not None and attempt.result.state is SyncState.REFUSED
     assert "trusted key" in (attempt.result.error or "")
@@ -130,14 +139,19 @@ async def test_bad_signature_is_refused_and_old_pack_stays(store_v1, pack_v1, pa
     assert store_v1.status().last_result == "refused"
 
 
-async def test_pack_that_does_not_load_is_rolled_back(tmp_path, store_v1, pack_v1, pack_v2,
-                                                      signing_key, trusted):
+async def test_pack_that_does_not_load_is_rolled_back(
+    tmp_path, store_v1, pack_v1, pack_v2, signing_key, trusted
+):
     broken_dir = copy_pack(pack_v2, tmp_path / "broken").directory
     doc = broken_dir / "docs" / "reference" / "crac-reference.md"
     doc.write_text(doc.read_text("utf-8").replace('kind = "REF"', 'kind = "NOPE"'), "utf-8")
     files = tuple(
-        PackFile(f.path, sha256_hex((broken_dir / f.path).read_bytes()),
-                 (broken_dir / f.path).stat().st_size, f.priority)
+        PackFile(
+            f.path,
+            sha256_hex((broken_dir / f.path).read_bytes()),
+            (broken_dir / f.path).stat().st_size,
+            f.priority,
+        )
         for f in pack_v2.manifest.files
     )
     manifest = sign_manifest(PackManifest("broken+1", 1.0, files, "00"), signing_key)
@@ -177,6 +191,7 @@ async def test_sync_over_a_real_websocket(tmp_path, pack_v2, trusted):
     async with serve(handler, "127.0.0.1", 0) as gateway:
         port = gateway.sockets[0].getsockname()[1]
         async with connect(f"ws://127.0.0.1:{port}", max_size=2**21) as ws:
+
             async def send(message) -> None:
                 await ws.send(encode(message))
 
