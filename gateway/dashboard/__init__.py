@@ -25,5 +25,5 @@ def mount(hub: Hub, push_interval: float = 1.0) -> Dashboard:
     routes = dict(getattr(hub, "http_routes", None) or {})
     routes.update(build_routes(board))
     hub.http_routes = routes
-    hub.dashboard = board
+    setattr(hub, "dashboard", board)  # noqa: B010 (not a Hub field: the dashboard is optional)
     return board

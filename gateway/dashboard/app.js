@@ -105,7 +105,8 @@ function renderAudit(audit) {
   verdict.className = "badge " + (audit.ok ? "ok" : "bad");
   $("audit-reason").textContent = `${audit.records} records verified · ${audit.reason}`;
   $("audit").querySelector("tbody").replaceChildren(...audit.tail.map((r) => {
-    const tr = row([String(r.seq ?? ""), clock(r.ts), r.event, r.device || "", auditDetails(r)]);
+    const tr = row([String(r.seq ?? ""), clock(r.ts), r.event, r.device || "",
+      el("span", auditDetails(r), "details mono")]);
     if (!audit.ok && r.seq >= audit.first_broken) tr.className = "broken";
     return tr;
   }));
@@ -150,7 +151,8 @@ function render(snap) {
   $("kb-version").textContent = snap.kb_version || "none";
   $("pack-version").textContent = snap.pack_version || "none";
   $("fingerprint").textContent = snap.fingerprint || "none (no TLS)";
-  $("queue").textContent = `${snap.queue.length} waiting · ${snap.queue.busy} answering · capacity ${snap.queue.capacity}`;
+  const engine = snap.queue.busy ? "answering" : "idle";
+  $("queue").textContent = `${snap.queue.length} waiting · engine ${engine} · capacity ${snap.queue.capacity}`;
   $("uptime").textContent = duration(snap.uptime_s);
   $("version").textContent = `gateway ${snap.version} · protocol ${snap.protocol}`;
   renderSessions(snap.sessions);
