@@ -9,6 +9,7 @@ from pathlib import Path
 from glasses.audio.config import VoiceConfig
 from glasses.intent.recognizer import IntentConfig
 from glasses.link.config import LinkConfig
+from glasses.overlay.pipeline import OverlayConfig
 from glasses.tts.config import PlayerConfig, SinkConfig, TtsConfig
 from protocol.configtree import load
 
@@ -54,6 +55,7 @@ class GlassesConfig:
     player: PlayerConfig = field(default_factory=PlayerConfig)
     speech_out: SinkConfig = field(default_factory=SinkConfig)
     link: LinkConfig = field(default_factory=LinkConfig)
+    overlay: OverlayConfig = field(default_factory=OverlayConfig)
 
 
 def from_args(args: argparse.Namespace) -> tuple[GlassesConfig, dict[str, str]]:
