@@ -1,0 +1,139 @@
+"""Pairing end to end: `gateway pair` QR PNG -> `glasses pair --image` over pinned HTTPS
+-> a real TLS gateway welcomes the token; a revoked token or a wrong pin is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import stat
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from gateway.security.devices import DeviceRegistry, open_registry
+from gateway.security.http import pair_route
+from gateway.security.tls import TlsIdentity, load_or_create_identity, server_ssl_context
+from gateway.service.server import GatewayServer
+from glasses.link.config import LinkConfig
+from glasses.link.manager import Identity, LinkManager, LinkStatusChange
+from glasses.pairing import PairingFailed, load_pairings, pair_with_gateway, pinned_fingerprints
+from protocol.cli import ExitCode, build_parser
+from protocol.messages import SessionState
+from tests.service.conftest import ScriptedAnswerer, make_hub
+
+
+class Gateway:
+    def __init__(self, server: GatewayServer, registry: DeviceRegistry, ident: TlsIdentity, data: Path):
+        self.server, self.registry, self.ident, self.data = server, registry, ident, data
+
+
+async def _start(tmp_path: Path, tls: bool = True) -> Gateway:
+    data = tmp_path / "gw-data"
+    ident = load_or_create_identity(data)
+    registry = open_registry(data)
+    hub = make_hub(tmp_path / "gw-hub", ScriptedAnswerer(), shutdown_grace=0.0)
+    hub.devices = registry
+    hub.fingerprint = ident.fingerprint
+    hub.http_routes = {  # type: ignore[attr-defined]
+        "/pair": pair_route(registry, hub.audit, {"gateway_id": hub.gateway_id,
+                                                  "gateway_name": hub.gateway_name})
+    }  # fmt: skip
+    server = GatewayServer(hub, server_ssl_context(ident.cert_path, ident.key_path) if tls else None)
+    await server.start()
+    return Gateway(server, registry, ident, data)
+
+
+@pytest.fixture
+async def gateway(tmp_path: Path) -> AsyncIterator[Gateway]:
+    gw = await _start(tmp_path)
+    yield gw
+    await gw.server.stop()
+    gw.registry.close()
+
+
+def _cli(side: str, argv: list[str]) -> int:
+    parser = build_parser(side, side, side, ["pair"])
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+async def _link_status(uri: str, identity: Identity) -> LinkStatusChange:
+    """Run the real link manager until its first status report."""
+    reports: asyncio.Queue[LinkStatusChange] = asyncio.Queue()
+    link = LinkManager(LinkConfig(gateway=uri, backoff_initial=5.0), identity,
+                       SessionState, lambda m: None, reports.put_nowait)  # fmt: skip
+    await link.start()
+    try:
+        return await asyncio.wait_for(reports.get(), 10)
+    finally:
+        await link.stop()
+
+
+async def test_pair_by_qr_then_connect_then_revoke(gateway: Gateway, tmp_path: Path, capsys) -> None:
+    port, qr = gateway.server.port, tmp_path / "qr.png"
+    assert _cli("gateway", ["--set", f"data_dir={gateway.data}", "--set", f"service.port={port}",
+                            "pair", "--host", "127.0.0.1", "--qr", str(qr)]) == ExitCode.OK  # fmt: skip
+    printed = capsys.readouterr().out
+    assert f"wss://127.0.0.1:{port}" in printed and "Pairing code:" in printed
+    assert stat.S_IMODE(qr.stat().st_mode) == 0o600
+    glasses = tmp_path / "glasses-data"
+    argv = ["--set", f"data_dir={glasses}", "--set", "device_id=glasses-07", "pair", "--image", str(qr)]
+    assert await asyncio.to_thread(_cli, "glasses", argv) == ExitCode.OK
+    assert "Paired glasses-07 with Test gateway" in capsys.readouterr().out
+
+    [pairing] = load_pairings(glasses)
+    assert stat.S_IMODE((glasses / "pairing.json").stat().st_mode) == 0o600
+    assert pairing.fingerprint == gateway.ident.fingerprint and pairing.device_id == "glasses-07"
+    identity = Identity("glasses-07", "Technician glasses", pairing.token, pinned_fingerprints([pairing]))
+    status = await _link_status(pairing.uri, identity)
+    assert status.online and status.gateway == "Test gateway", status
+
+    # the same QR code cannot pair a second device
+    argv2 = ["--set", f"data_dir={tmp_path / 'other'}", "--set", "device_id=glasses-08", "pair", "--image", str(qr)]
+    assert await asyncio.to_thread(_cli, "glasses", argv2) == ExitCode.FAILED
+    assert "already used" in capsys.readouterr().err
+
+    assert gateway.registry.revoke("glasses-07")
+    status = await _link_status(pairing.uri, identity)
+    assert not status.online and status.fatal and "revoked" in status.reason
+    events = [json.loads(line)["event"] for line in gateway.server.hub.audit.path.read_text().splitlines()]
+    assert "paired" in events and "pair_refused" in events and "refused" in events
+
+
+async def test_a_gateway_with_another_certificate_is_never_sent_the_code(gateway: Gateway, tmp_path: Path) -> None:
+    code = gateway.registry.create_code()
+    impostor = load_or_create_identity(tmp_path / "impostor")
+    uri = f"wss://127.0.0.1:{gateway.server.port}"
+    with pytest.raises(PairingFailed, match="is not the expected"):
+        await asyncio.to_thread(pair_with_gateway, uri, code, impostor.fingerprint, "glasses-09", "g")
+    pairing = await asyncio.to_thread(pair_with_gateway, uri, code, gateway.ident.fingerprint[:16],
+                                      "glasses-09", "g")  # fmt: skip  (the code was not spent)
+    assert pairing.fingerprint == gateway.ident.fingerprint
+    wrong_pin = Identity("glasses-09", "g", pairing.token, frozenset({impostor.fingerprint}))
+    status = await _link_status(uri, wrong_pin)
+    assert not status.online and status.fatal and "not the paired one" in status.reason
+
+
+async def test_wrong_code_and_unknown_device_are_refused(gateway: Gateway) -> None:
+    uri = f"wss://127.0.0.1:{gateway.server.port}"
+    fp = gateway.ident.fingerprint
+    with pytest.raises(PairingFailed, match="wrong pairing code"):
+        await asyncio.to_thread(pair_with_gateway, uri, "0000-0000", fp, "glasses-10", "g")
+    status = await _link_status(uri, Identity("glasses-10", "g", "made-up-token", frozenset({fp})))
+    assert status.fatal and "unknown device" in status.reason
+
+
+async def test_pairing_is_refused_without_tls(tmp_path: Path) -> None:
+    gw = await _start(tmp_path, tls=False)
+    try:
+        code = gw.registry.create_code()
+        url = f"http://127.0.0.1:{gw.server.port}/pair?code={code}&device=glasses-11"
+        with pytest.raises(urllib.error.HTTPError) as info:
+            await asyncio.to_thread(urllib.request.urlopen, url, None, 5)
+        assert info.value.code == 403 and "needs TLS" in json.loads(info.value.read())["error"]
+    finally:
+        await gw.server.stop()
+        gw.registry.close()
