@@ -49,14 +49,20 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
-def build_prompt(vocabulary: Sequence[str], titles: Sequence[str]) -> str:
-    """An initial prompt that names the domain words and procedure titles."""
+def build_prompt(
+    vocabulary: Sequence[str], titles: Sequence[str], commands: Sequence[str] = ()
+) -> str:
+    """An initial prompt naming the domain words, procedure titles and commands."""
     seen: list[str] = []
     for item in (*vocabulary, *titles):
         item = item.strip()
         if item and item not in seen:
             seen.append(item)
-    return ("Data center maintenance: " + ", ".join(seen) + ".") if seen else ""
+    parts = []
+    if seen:
+        parts.append("Data center maintenance: " + ", ".join(seen) + ".")
+    parts.extend(c.strip() for c in commands if c.strip())
+    return " ".join(parts)
 
 
 class WhisperAsr:
@@ -65,8 +71,8 @@ class WhisperAsr:
     def __init__(self, model: Any, cfg: AsrConfig, titles: Sequence[str] = ()) -> None:
         self._model = model
         self.cfg = cfg
-        self.prompt = build_prompt(cfg.vocabulary, titles)
-        self._prompt_words = set(words(self.prompt))
+        self.prompt = build_prompt(cfg.vocabulary, titles, cfg.commands)
+        self._prompt_words = set(words(build_prompt(cfg.vocabulary, titles)))
         self._noise = {" ".join(words(p)) for p in cfg.noise_phrases}
 
     @classmethod
@@ -143,5 +149,5 @@ class WhisperAsr:
         w = words(text)
         if not w or " ".join(w) in self._noise:
             return False
-        # Whisper repeating its own prompt back is not speech either.
+        # Whisper repeating the vocabulary of its prompt back is not speech either.
         return not (len(w) >= 3 and set(w) <= self._prompt_words)

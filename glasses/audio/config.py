@@ -20,6 +20,24 @@ DEFAULT_VOCABULARY: tuple[str, ...] = (
     "breaker",
     "chiller",
 )
+DEFAULT_COMMANDS: tuple[str, ...] = (
+    "Next step.",
+    "Previous step.",
+    "Repeat that.",
+    "Go to step 4.",
+    "Confirm.",
+    "Stop.",
+    "Pause.",
+    "Resume.",
+    "End procedure.",
+    "Help.",
+    "Read the warnings.",
+    "Record reading 380 psig.",
+    "Take a note.",
+    "What procedures are there?",
+    "What is this unit?",
+    "Are we connected?",
+)
 
 
 @dataclass(frozen=True)
@@ -96,8 +114,11 @@ class EndpointConfig:
     """An utterance is cut off after this long."""
     no_speech_timeout_ms: int = 4000
     """Without speech this long after listening starts, listening ends with NoSpeech."""
-    wake_preroll_ms: int = 200
-    """Audio before the wake detection that the command capture may reuse."""
+    wake_preroll_ms: int = 1500
+    """Audio before the wake detection (the wake phrase) kept for the command capture."""
+    prefix_join_ms: int = 450
+    """If the command starts this soon after the wake detection, the wake phrase audio
+    is transcribed with it (and stripped from the text) so the command's start is whole."""
     speculative_ms: int = 120
     """Non-speech after which ASR starts speculatively (0 disables speculation)."""
 
@@ -118,6 +139,9 @@ class AsrConfig:
     """Spoken language."""
     vocabulary: tuple[str, ...] = DEFAULT_VOCABULARY
     """Domain words biasing recognition (procedure titles are added at construction)."""
+    commands: tuple[str, ...] = DEFAULT_COMMANDS
+    """Spoken commands, also put in the initial prompt: short words like "pause" and
+    "confirm" are otherwise heard as "of course" or "okay firm"."""
     use_hotwords: bool = False
     """Also pass the vocabulary as faster-whisper ``hotwords`` (initial prompt is always used)."""
     max_no_speech_prob: float = 0.6

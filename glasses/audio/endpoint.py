@@ -68,11 +68,24 @@ class Endpointer:
         self._last_speech_idx = -1
         self._silence = 0
         self._speculated = False
+        self._since: list[Frame] = []
+        self._prefix: tuple[Frame, ...] = ()
+        self.joined_prefix = False
+        """Whether the current utterance starts with the wake phrase's audio."""
 
-    def start(self, t: float, preroll: Sequence[Frame] = ()) -> None:
-        """Listen for an utterance from stream time ``t``; ``preroll`` precedes it."""
+    def start(self, t: float, prefix: Sequence[Frame] = ()) -> None:
+        """Listen for an utterance from stream time ``t``.
+
+        ``prefix`` (the wake phrase just heard) is put in front of the utterance if
+        speech goes on within ``prefix_join_ms``: Whisper hears "hey jarvis, what's
+        the ..." whole instead of a clipped "...at's the", and the pipeline strips
+        the wake phrase from the text.
+        """
         self.state = EpState.WAITING
-        self._pre = deque(preroll, maxlen=max(1, _frames(self.cfg.preroll_ms) + len(preroll)))
+        self._pre = deque(maxlen=max(1, _frames(self.cfg.preroll_ms)))
+        self._since = []
+        self._prefix = tuple(prefix)
+        self.joined_prefix = False
         self._frames = []
         self._run = 0
         self._t_listen = t
@@ -93,13 +106,18 @@ class Endpointer:
 
     def _waiting(self, frame: Frame, speech: bool) -> list[EpEvent]:
         self._pre.append(frame)
+        self._since.append(frame)
         self._run = self._run + 1 if speech else 0
         if self._run >= self.cfg.start_frames:
-            keep = self._run + _frames(self.cfg.preroll_ms)
-            self._frames = list(self._pre)[-keep:]
+            t_start = self._since[-self._run].t
+            if self._prefix and t_start - self._t_listen <= self.cfg.prefix_join_ms / 1000:
+                self._frames = [*self._prefix, *self._since]
+                self.joined_prefix = True
+            else:
+                self._frames = list(self._pre)[-(self._run + _frames(self.cfg.preroll_ms)) :]
+            self._since = []
             self._last_speech_idx = len(self._frames) - 1
             self.state = EpState.SPEECH
-            t_start = self._pre[-self._run].t
             return [EpEvent(EpKind.SPEECH_START, t_start)]
         if frame.end - self._t_listen >= self.cfg.no_speech_timeout_ms / 1000:
             self.stop()

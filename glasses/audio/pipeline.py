@@ -62,10 +62,10 @@ class VoiceInput:
         self.gate = SpeechGate(self.cfg.gate, self.detector)
         self.endpointer = Endpointer(self.cfg.endpoint)
         self._framer = Framer()
-        keep = max(1, -(-self.cfg.endpoint.wake_preroll_ms // FRAME_MS))
+        keep = max(0, -(-self.cfg.endpoint.wake_preroll_ms // FRAME_MS))
         self._recent: deque[Frame] = deque(maxlen=keep)
+        self._recent_speech: deque[bool] = deque(maxlen=keep)
         self.mode = Mode.WAKE
-        self._after_wake = False
         self._spec: tuple[tuple[int, int], asyncio.Future[AsrResult]] | None = None
         self._clock = (0.0, 0.0)
         if self.wake is not None:
@@ -114,16 +114,18 @@ class VoiceInput:
         t_feed = chunk.timestamp
         fresh = False
         for frame in self._framer.push(chunk):
-            self._recent.append(frame)
             if self._armed and self.mode is Mode.WAKE:
                 self._armed = False
-                self._start_capture(frame.t, after_wake=False, preroll=())
+                self._start_capture(frame.t, after_wake=False, prefix=())
             if self.mode is Mode.CAPTURE:
                 speech = self.detector.is_speech(frame, self.cfg.endpoint.vad_aggressiveness)
                 for event in self.endpointer.push(frame, speech):
                     await self._endpoint_event(event.kind, event, out)
                 continue
-            step = self.gate.step(frame, self.detector.is_speech(frame))
+            speech = self.detector.is_speech(frame)
+            self._recent.append(frame)
+            self._recent_speech.append(speech)
+            step = self.gate.step(frame, speech)
             if step.opened:
                 fresh, feed = True, bytearray()
             if step.feed:
@@ -134,14 +136,23 @@ class VoiceInput:
             hit = await loop.run_in_executor(self._wake_pool, work, bytes(feed), t_feed)
             if hit is not None:
                 await out.put(WakeDetected(hit.model, hit.score, hit.t))
-                self._start_capture(hit.t, after_wake=True, preroll=tuple(self._recent))
+                self._start_capture(t_feed, after_wake=True, prefix=self._wake_phrase())
 
-    def _start_capture(self, t: float, after_wake: bool, preroll: Sequence[Frame]) -> None:
+    def _wake_phrase(self) -> tuple[Frame, ...]:
+        """The recent frames since the last long pause: the wake phrase and what led into it."""
+        frames = list(self._recent)
+        quiet, start = 0, 0
+        for i, (_frame, speech) in enumerate(zip(frames, self._recent_speech, strict=True)):
+            quiet = 0 if speech else quiet + 1
+            if quiet * FRAME_MS >= self.cfg.endpoint.silence_ms:
+                start = i + 1
+        return tuple(frames[start:])
+
+    def _start_capture(self, t: float, after_wake: bool, prefix: Sequence[Frame]) -> None:
         self.mode = Mode.CAPTURE
-        self._after_wake = after_wake
         self._spec = None
         self.gate.reset()
-        self.endpointer.start(t, preroll)
+        self.endpointer.start(t, prefix)
 
     def _back_to_wake(self) -> None:
         self.mode = Mode.WAKE
@@ -170,7 +181,8 @@ class VoiceInput:
         speculative = self._spec is not None and self._spec[0] == utt.key
         future = self._spec[1] if speculative and self._spec else self._submit(utt.pcm)
         task = asyncio.create_task(
-            self._deliver(future, t_eos, speculative, self._after_wake, out), name="voice-asr"
+            self._deliver(future, t_eos, speculative, self.endpointer.joined_prefix, out),
+            name="voice-asr"
         )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -187,7 +199,7 @@ class VoiceInput:
         future: asyncio.Future[AsrResult],
         t_eos: float,
         speculative: bool,
-        after_wake: bool,
+        strip_wake: bool,
         out: asyncio.Queue[object],
     ) -> None:
         try:
@@ -198,7 +210,9 @@ class VoiceInput:
             return
         newest_end, newest_wall = self._clock
         t_final = newest_end + (asyncio.get_running_loop().time() - newest_wall)
-        text = strip_wake_phrase(result.text, self.wake.name if self.wake else "") if after_wake else result.text
+        text = result.text
+        if strip_wake and self.wake is not None:
+            text = strip_wake_phrase(text, self.wake.name)
         if text:
             await out.put(Transcript(text, result.asr_ms, t_eos, t_final, speculative))
         else:

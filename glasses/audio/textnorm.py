@@ -106,20 +106,33 @@ def wer(pairs: Sequence[tuple[str, str]]) -> float:
     return errors / total if total else 0.0
 
 
-def strip_wake_phrase(text: str, model_name: str) -> str:
-    """Remove what is left of the wake phrase (e.g. "Jarvis," or "Hey Jarvis") at the start."""
+def _like(word: str, target: str) -> float:
+    return difflib.SequenceMatcher(None, word.lower(), target).ratio()
+
+
+def strip_wake_phrase(text: str, model_name: str, max_words: int = 4) -> str:
+    """Remove the wake phrase ("Hey Jarvis," "Hey, Jarl," "Jarvis,") from the start of ``text``.
+
+    The wake phrase's last word is looked for, fuzzily, among the first
+    ``max_words`` words; it and everything before it are dropped. If it is not
+    recognisable but the text starts like the wake phrase ("Hey, ..."), as many
+    words as the phrase has are dropped.
+    """
     wake = [w for w in re.split(r"[_\s]+", model_name.lower()) if w]
-    if not wake or not text:
+    found = list(re.finditer(r"[A-Za-z0-9']+", text))
+    if not wake or not found:
         return text.strip()
-    pattern = re.compile(r"\s*([A-Za-z']+)[\s,.!?;:-]*")
-    pos, removed = 0, 0
-    while removed < len(wake):
-        m = pattern.match(text, pos)
-        if m is None:
-            break
-        word = m.group(1).lower()
-        if not any(difflib.SequenceMatcher(None, word, w).ratio() >= 0.75 for w in wake):
-            break
-        pos, removed = m.end(), removed + 1
-    rest = text[pos:].strip()
-    return rest[:1].upper() + rest[1:] if removed and rest else rest if removed else text.strip()
+    key = wake[-1]
+    scores = [
+        _like(m.group(0), key) if m.group(0)[:1].lower() == key[0] else _like(m.group(0), key) - 0.2
+        for m in found[:max_words]
+    ]
+    best = max(range(len(scores)), key=lambda i: scores[i])
+    if scores[best] >= 0.5:
+        cut = found[best].end()
+    elif len(wake) > 1 and len(found) > len(wake) and _like(found[0].group(0), wake[0]) >= 0.6:
+        cut = found[len(wake) - 1].end()
+    else:
+        return text.strip()
+    rest = text[cut:].lstrip(" ,.!?;:-")
+    return rest[:1].upper() + rest[1:]
