@@ -29,7 +29,7 @@ from gateway.knowledge.events import (
 from gateway.knowledge.grounding import GroundingChecker, extract_sentences, similar
 from gateway.knowledge.llm import GenerationOptions, LLMBackend
 from gateway.knowledge.prompt import build_messages, select_passages
-from gateway.knowledge.question import is_troubleshooting
+from gateway.knowledge.question import lists_causes
 from gateway.knowledge.retrieval import QueryContext, Retriever
 from gateway.knowledge.safety import WarningBlock, citable, select_warnings, touches_safety
 from gateway.knowledge.streaming import SentenceSplitter
@@ -178,6 +178,6 @@ class AnswerEngine:
         warned = {b.doc_id for b in blocks}
         fresh = [c for c in chunks if not (c.section == "Warnings" and c.doc_id in warned)]
         if symptom:
-            causes = [c for c in fresh if is_troubleshooting(c) and "cause" in c.text.lower()]
+            causes = [c for c in fresh if lists_causes(c)]
             fresh = causes + [c for c in fresh if c not in causes]
         return fresh[0] if fresh else None

@@ -65,11 +65,11 @@ class KnowledgeConfig:
     """Hits taken from each of the vector and BM25 searches before fusion."""
     rrf_k: int = 60
     """Reciprocal rank fusion constant: score = sum 1 / (rrf_k + rank)."""
-    tag_boost: float = 1.5
+    tag_boost: float = 1.25
     """Score factor for documents written for the equipment tag in view."""
-    type_boost: float = 1.2
+    type_boost: float = 1.1
     """Score factor for documents written for the type of the equipment in view."""
-    procedure_boost: float = 1.3
+    procedure_boost: float = 1.2
     """Score factor for the procedure the technician is running."""
     prompt_chars: int = 2400
     """Characters of passage text put into the prompt (fits n_ctx 2048 with room to answer)."""

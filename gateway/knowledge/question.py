@@ -31,14 +31,29 @@ _TROUBLESHOOTING = re.compile(
 )
 
 
+_CAUSES = re.compile(r"\b(probable|possible|likely|common) causes?\b|\bcauses?\b.*\bsymptoms?\b|"
+                     r"\bsymptoms?\b.*\bcauses?\b", re.IGNORECASE)
+
+
 def is_safety_question(question: str) -> bool:
     """The question touches lockout, arc flash, refrigerant, fire suppression or PPE."""
     return bool(_SAFETY.search(question))
 
 
+_PROCEDURAL = re.compile(
+    r"\b(how (?:do|can|should|would) (?:i|we|you)|how to|what (?:are )?the steps|walk me)\b|"
+    r"^\s*(start|open|show|read|go to)\b", re.IGNORECASE)
+
+
 def is_symptom_question(question: str) -> bool:
-    """The question describes a fault ("compressor short-cycling", "why does it trip")."""
-    return bool(_SYMPTOM.search(question))
+    """The question describes a fault ("compressor short-cycling", "why does it trip"),
+    rather than asking how to do something ("how do I restart it after a trip")."""
+    return bool(_SYMPTOM.search(question)) and not _PROCEDURAL.search(question)
+
+
+def lists_causes(chunk: Chunk) -> bool:
+    """The chunk itself names probable causes (a troubleshooting table or list)."""
+    return bool(_CAUSES.search(chunk.section) or _CAUSES.search(chunk.text))
 
 
 def is_troubleshooting(chunk: Chunk) -> bool:

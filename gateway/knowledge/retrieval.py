@@ -18,12 +18,12 @@ from gateway.knowledge.config import KnowledgeConfig
 from gateway.knowledge.embedder import Embedder
 from gateway.knowledge.errors import EmptyIndexError
 from gateway.knowledge.index import KnowledgeIndex
-from gateway.knowledge.question import is_symptom_question, is_troubleshooting
+from gateway.knowledge.question import is_symptom_question, lists_causes
 
 log = logging.getLogger(__name__)
 
-SYMPTOM_BOOST = 1.3
-STEP_BOOST = 1.2
+SYMPTOM_BOOST = 1.15
+STEP_BOOST = 1.1
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,6 @@ class Retriever:
             factor *= self.config.procedure_boost
             if context.step and chunk.step == context.step:
                 factor *= STEP_BOOST
-        if symptom and is_troubleshooting(chunk):
+        if symptom and lists_causes(chunk):
             factor *= SYMPTOM_BOOST
         return factor

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from gateway.knowledge.streaming import SentenceSplitter
 from gateway.knowledge.text import (
-    clean_for_speech, index_tokens, numbers, split_sentences, table_to_lines,
+    clean_for_speech,
+    index_tokens,
+    numbers,
+    split_sentences,
+    table_to_lines,
 )
 
 
 def test_alarm_codes_and_part_numbers_survive_tokenising() -> None:
-    tokens = index_tokens("Alarm A07 on HP-01 with R-410A; replace FLT-2040-M8 on the Liebert DS-105")
+    tokens = index_tokens("Alarm A07 on HP-01 with R-410A; replace FLT-2040-M8 on a Liebert DS-105")
     for token in ("a07", "hp-01", "hp01", "r-410a", "r410a", "flt-2040-m8", "ds-105"):
         assert token in tokens
     assert "the" not in tokens and "on" not in tokens
@@ -28,7 +32,11 @@ def test_numbers_are_normalised_and_codes_are_not_numbers() -> None:
 def test_sentences_respect_decimals_abbreviations_and_step_numbers() -> None:
     text = "Step 3. Read the gauge, e.g. the suction side. It reads 3.5 bar! Then:\n- stop\n- log"
     assert split_sentences(text) == [
-        "Step 3. Read the gauge, e.g. the suction side.", "It reads 3.5 bar!", "Then:", "stop", "log",
+        "Step 3. Read the gauge, e.g. the suction side.",
+        "It reads 3.5 bar!",
+        "Then:",
+        "stop",
+        "log",
     ]
 
 
