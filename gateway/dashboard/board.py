@@ -9,7 +9,6 @@ from typing import Any
 
 from websockets.exceptions import ConnectionClosed
 
-from gateway.dashboard.routes import spawn
 from gateway.dashboard.snapshot import AuditWatch, audit_state, live_part
 from gateway.service.hub import Hub
 
@@ -38,7 +37,7 @@ class Dashboard:
 
     def after_revoke(self, device_id: str) -> bool:
         """Audit the revocation and drop the device's live session; True if it was connected."""
-        spawn(self._tasks, self.hub.audit.write("revoke", device=device_id, by="dashboard"))
+        self.hub.audit.append("revoke", device=device_id, by="dashboard")  # one line, in order
         session = self.hub.sessions.get(device_id)
         if session is None:
             return False
@@ -50,8 +49,9 @@ class Dashboard:
         with contextlib.suppress(ConnectionClosed):
             await ws.close(1008, "device revoked")
 
-    async def aclose(self) -> None:
-        """Wait for pending audit writes and disconnects."""
-        tasks = list(self._tasks)
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+
+def spawn(tasks: set[asyncio.Task[Any]], coro: Any) -> None:
+    """Run ``coro`` on the running loop, keeping a reference until it ends."""
+    task = asyncio.get_running_loop().create_task(coro)
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from http import HTTPStatus
@@ -85,10 +84,10 @@ def _revoke(board: Dashboard) -> Route:
             result: Any = board.hub.devices.revoke(device_id)
         except (KeyError, ValueError) as exc:
             return json_response({"error": str(exc)[:300]}, HTTPStatus.NOT_FOUND)
+        if result is False:
+            return json_response({"error": f"unknown device {device_id!r}"}, HTTPStatus.NOT_FOUND)
         disconnected = board.after_revoke(device_id)
-        return json_response(
-            {"ok": result is not False, "device": device_id, "disconnected": disconnected}
-        )
+        return json_response({"ok": True, "device": device_id, "disconnected": disconnected})
 
     return route
 
@@ -106,10 +105,3 @@ def build_routes(board: Dashboard) -> dict[str, Route]:
         "/api/status": _api_status(board),
         "/api/devices/revoke": _revoke(board),
     }
-
-
-def spawn(tasks: set[asyncio.Task[Any]], coro: Any) -> None:
-    """Run ``coro`` on the running loop, keeping a reference until it ends."""
-    task = asyncio.get_running_loop().create_task(coro)
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
