@@ -57,7 +57,9 @@ def parse_payload(text: str) -> PairingPayload:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PairingFailed(f"not a pairing QR code (not JSON): {text[:40]!r}") from exc
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("uri", "fp", "code")):
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(k), str) for k in ("uri", "fp", "code")
+    ):
         raise PairingFailed("not a pairing QR code: it needs uri, fp and code")
     return PairingPayload(data["uri"], normalize_fingerprint(data["fp"]), data["code"])
 
@@ -96,13 +98,15 @@ def _client_context() -> ssl.SSLContext:
     return ctx
 
 
-def _pinned_connection(host: str, port: int, pinned: str, timeout: float) -> tuple[http.client.HTTPSConnection, str]:
+def _pinned_connection(
+    host: str, port: int, pinned: str, timeout: float
+) -> tuple[http.client.HTTPSConnection, str]:
     if len(pinned) < 16:
         raise PairingFailed("the gateway fingerprint needs at least 16 hex digits")
     conn = http.client.HTTPSConnection(host, port, timeout=timeout, context=_client_context())
     try:
         conn.connect()
-        der = conn.sock.getpeercert(binary_form=True) or b""  # type: ignore[union-attr]
+        der = conn.sock.getpeercert(binary_form=True) or b""
     except (OSError, ssl.SSLError) as exc:
         conn.close()
         raise GatewayUnreachable(f"cannot reach gateway {host}:{port}: {exc}") from exc

@@ -22,7 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     verify = actions.add_parser("verify", help="check the hash chain")
-    verify.add_argument("file", nargs="?", type=Path, help="audit log (default: data_dir/audit.jsonl)")
+    verify.add_argument(
+        "file", nargs="?", type=Path, help="audit log (default: data_dir/audit.jsonl)"
+    )
     p.set_defaults(func=run)
 
 
@@ -54,7 +56,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"gateway: cannot read {path}: {exc}", file=sys.stderr)
         return int(ExitCode.FAILED)
     if result.ok:
-        print(f"{path}: intact, {result.records} records" if result.records else f"{path}: {result.reason}")
+        print(
+            f"{path}: intact, {result.records} records"
+            if result.records
+            else f"{path}: {result.reason}"
+        )
         return int(ExitCode.OK)
     lineno = result.first_broken or 0
     print(f"{path}: BROKEN at line {lineno}: {result.reason} "

@@ -61,5 +61,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"{'ID':<20} {'NAME':<24} {'PAIRED':<17} {'LAST SEEN':<17} STATE")
         for d in devices:
             state = "revoked" if d.revoked else "active"
-            print(f"{d.id:<20} {d.name[:24]:<24} {_when(d.paired_at):<17} {_when(d.last_seen):<17} {state}")
+            seen = _when(d.last_seen)
+            print(f"{d.id:<20} {d.name[:24]:<24} {_when(d.paired_at):<17} {seen:<17} {state}")
     return int(ExitCode.OK)

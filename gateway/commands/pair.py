@@ -25,8 +25,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     p.add_argument("--host", help="address the glasses use (default: service.advertise_address, "
                    "service.host, or this machine's primary IPv4)")  # fmt: skip
-    p.add_argument("--qr", metavar="FILE", type=Path, help="QR PNG path (default: data_dir/pairing-qr.png)")
-    p.add_argument("--ttl", type=float, default=300.0, help="seconds the code stays valid (default 300)")
+    p.add_argument(
+        "--qr", metavar="FILE", type=Path, help="QR PNG path (default: data_dir/pairing-qr.png)"
+    )
+    p.add_argument(
+        "--ttl", type=float, default=300.0, help="seconds the code stays valid (default 300)"
+    )
     p.set_defaults(func=run)
 
 

@@ -155,7 +155,7 @@ class DeviceRegistry:
 
     # -- devices -----------------------------------------------------------
     def check(self, device_id: str, token: str) -> str:
-        """"" when ``token`` is this device's live token, else why not."""
+        """The empty string when ``token`` is this device's live token, else the refusal."""
         with self._lock:
             row = self._db.execute(
                 "SELECT token_hash, revoked_at FROM devices WHERE id = ?", (device_id,)
@@ -167,7 +167,9 @@ class DeviceRegistry:
                 return "revoked: this device must be paired again"
             if not hmac.compare_digest(token_hash, _sha256(token or "")):
                 return "wrong token"
-            self._db.execute("UPDATE devices SET last_seen = ? WHERE id = ?", (self._clock(), device_id))
+            self._db.execute(
+                "UPDATE devices SET last_seen = ? WHERE id = ?", (self._clock(), device_id)
+            )
             return ""
 
     def revoke(self, device_id: str) -> bool:

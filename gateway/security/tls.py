@@ -89,7 +89,10 @@ def _write_private(path: Path, data: bytes) -> None:
 def _alt_names() -> list[object]:
     from cryptography import x509
 
-    names: list[object] = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+    names: list[object] = [
+        x509.DNSName("localhost"),
+        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+    ]
     host = socket.gethostname()
     if host and host != "localhost":
         names.append(x509.DNSName(host))
@@ -104,7 +107,7 @@ def _create(cert_path: Path, key_path: Path, common_name: str) -> None:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -35,7 +35,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("uri", nargs="?", help="gateway URI, wss://HOST:PORT")
     p.add_argument("code", nargs="?", help="the 8-digit pairing code")
     p.add_argument("--image", metavar="FILE", type=Path, help="photo or PNG of the pairing QR code")
-    p.add_argument("--fingerprint", metavar="HEX", default="", help="gateway certificate fingerprint")
+    p.add_argument(
+        "--fingerprint", metavar="HEX", default="", help="gateway certificate fingerprint"
+    )
     p.add_argument("--list", action="store_true", help="list pairings and exit")
     p.set_defaults(func=run)
 
@@ -59,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.list:
             for p in load_pairings(config.data_dir):
-                print(f"{p.uri}  {p.gateway_name or p.gateway_id or '?'}  fingerprint {p.fingerprint[:16]}…")
+                name = p.gateway_name or p.gateway_id or "?"
+                print(f"{p.uri}  {name}  fingerprint {p.fingerprint[:16]}…")
             return int(ExitCode.OK)
         payload = _payload(args)
     except PairingFailed as exc:

@@ -54,9 +54,9 @@ def test_nothing_secret_is_stored_in_clear(registry: DeviceRegistry) -> None:
 def test_wrong_expired_and_reused_codes_are_refused(registry: DeviceRegistry, clock: Clock) -> None:
     code = registry.create_code(ttl_s=60)
     wrong = f"{(int(code) + 1) % 10**8:08d}"
-    with pytest.raises(PairingError, match="^wrong pairing code$"):
+    with pytest.raises(PairingError, match=r"^wrong pairing code$"):
         registry.redeem(wrong, "glasses-01", "g")
-    with pytest.raises(PairingError, match="^wrong pairing code$"):
+    with pytest.raises(PairingError, match=r"^wrong pairing code$"):
         registry.redeem("123", "glasses-01", "g")
     registry.redeem(code, "glasses-01", "g")
     with pytest.raises(PairingError, match="already used"):
@@ -72,11 +72,11 @@ def test_guessing_codes_cancels_every_open_code(registry: DeviceRegistry) -> Non
     code = registry.create_code()
     wrong = f"{(int(code) + 1) % 10**8:08d}"
     for _ in range(4):
-        with pytest.raises(PairingError, match="^wrong pairing code$"):
+        with pytest.raises(PairingError, match=r"^wrong pairing code$"):
             registry.redeem(wrong, "attacker", "x")
     with pytest.raises(PairingError, match="every open code was cancelled"):
         registry.redeem(wrong, "attacker", "x")
-    with pytest.raises(PairingError, match="^wrong pairing code$"):
+    with pytest.raises(PairingError, match=r"^wrong pairing code$"):
         registry.redeem(code, "glasses-01", "g")  # the real code is gone too
     registry.redeem(registry.create_code(), "glasses-01", "g")
 

@@ -26,7 +26,9 @@ from tests.service.conftest import ScriptedAnswerer, make_hub
 
 
 class Gateway:
-    def __init__(self, server: GatewayServer, registry: DeviceRegistry, ident: TlsIdentity, data: Path):
+    def __init__(
+        self, server: GatewayServer, registry: DeviceRegistry, ident: TlsIdentity, data: Path
+    ):
         self.server, self.registry, self.ident, self.data = server, registry, ident, data
 
 
@@ -41,7 +43,9 @@ async def _start(tmp_path: Path, tls: bool = True) -> Gateway:
         "/pair": pair_route(registry, hub.audit, {"gateway_id": hub.gateway_id,
                                                   "gateway_name": hub.gateway_name})
     }  # fmt: skip
-    server = GatewayServer(hub, server_ssl_context(ident.cert_path, ident.key_path) if tls else None)
+    server = GatewayServer(
+        hub, server_ssl_context(ident.cert_path, ident.key_path) if tls else None
+    )
     await server.start()
     return Gateway(server, registry, ident, data)
 
@@ -72,45 +76,73 @@ async def _link_status(uri: str, identity: Identity) -> LinkStatusChange:
         await link.stop()
 
 
-async def test_pair_by_qr_then_connect_then_revoke(gateway: Gateway, tmp_path: Path, capsys) -> None:
+async def test_pair_by_qr_then_connect_then_revoke(
+    gateway: Gateway, tmp_path: Path, capsys
+) -> None:
     port, qr = gateway.server.port, tmp_path / "qr.png"
-    assert _cli("gateway", ["--set", f"data_dir={gateway.data}", "--set", f"service.port={port}",
-                            "pair", "--host", "127.0.0.1", "--qr", str(qr)]) == ExitCode.OK  # fmt: skip
+    base = ["--set", f"data_dir={gateway.data}", "--set", f"service.port={port}"]
+    argv_gw = [*base, "pair", "--host", "127.0.0.1", "--qr", str(qr)]
+    assert _cli("gateway", argv_gw) == ExitCode.OK
     printed = capsys.readouterr().out
     assert f"wss://127.0.0.1:{port}" in printed and "Pairing code:" in printed
     assert stat.S_IMODE(qr.stat().st_mode) == 0o600
     glasses = tmp_path / "glasses-data"
-    argv = ["--set", f"data_dir={glasses}", "--set", "device_id=glasses-07", "pair", "--image", str(qr)]
+    argv = [
+        "--set",
+        f"data_dir={glasses}",
+        "--set",
+        "device_id=glasses-07",
+        "pair",
+        "--image",
+        str(qr),
+    ]
     assert await asyncio.to_thread(_cli, "glasses", argv) == ExitCode.OK
     assert "Paired glasses-07 with Test gateway" in capsys.readouterr().out
 
     [pairing] = load_pairings(glasses)
     assert stat.S_IMODE((glasses / "pairing.json").stat().st_mode) == 0o600
     assert pairing.fingerprint == gateway.ident.fingerprint and pairing.device_id == "glasses-07"
-    identity = Identity("glasses-07", "Technician glasses", pairing.token, pinned_fingerprints([pairing]))
+    identity = Identity(
+        "glasses-07", "Technician glasses", pairing.token, pinned_fingerprints([pairing])
+    )
     status = await _link_status(pairing.uri, identity)
     assert status.online and status.gateway == "Test gateway", status
 
     # the same QR code cannot pair a second device
-    argv2 = ["--set", f"data_dir={tmp_path / 'other'}", "--set", "device_id=glasses-08", "pair", "--image", str(qr)]
+    argv2 = [
+        "--set",
+        f"data_dir={tmp_path / 'other'}",
+        "--set",
+        "device_id=glasses-08",
+        "pair",
+        "--image",
+        str(qr),
+    ]
     assert await asyncio.to_thread(_cli, "glasses", argv2) == ExitCode.FAILED
     assert "already used" in capsys.readouterr().err
 
     assert gateway.registry.revoke("glasses-07")
     status = await _link_status(pairing.uri, identity)
     assert not status.online and status.fatal and "revoked" in status.reason
-    events = [json.loads(line)["event"] for line in gateway.server.hub.audit.path.read_text().splitlines()]
+    events = [
+        json.loads(line)["event"] for line in gateway.server.hub.audit.path.read_text().splitlines()
+    ]
     assert "paired" in events and "pair_refused" in events and "refused" in events
 
 
-async def test_a_gateway_with_another_certificate_is_never_sent_the_code(gateway: Gateway, tmp_path: Path) -> None:
+async def test_a_gateway_with_another_certificate_is_never_sent_the_code(
+    gateway: Gateway, tmp_path: Path
+) -> None:
     code = gateway.registry.create_code()
     impostor = load_or_create_identity(tmp_path / "impostor")
     uri = f"wss://127.0.0.1:{gateway.server.port}"
     with pytest.raises(PairingFailed, match="is not the expected"):
-        await asyncio.to_thread(pair_with_gateway, uri, code, impostor.fingerprint, "glasses-09", "g")
-    pairing = await asyncio.to_thread(pair_with_gateway, uri, code, gateway.ident.fingerprint[:16],
-                                      "glasses-09", "g")  # fmt: skip  (the code was not spent)
+        await asyncio.to_thread(
+            pair_with_gateway, uri, code, impostor.fingerprint, "glasses-09", "g"
+        )
+    pairing = await asyncio.to_thread(
+        pair_with_gateway, uri, code, gateway.ident.fingerprint[:16], "glasses-09", "g"
+    )  # fmt: skip  (the code was not spent)
     assert pairing.fingerprint == gateway.ident.fingerprint
     wrong_pin = Identity("glasses-09", "g", pairing.token, frozenset({impostor.fingerprint}))
     status = await _link_status(uri, wrong_pin)

@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 
 from gateway.security.qr import pairing_payload, write_qr_png
-from glasses.pairing import Pairing, PairingFailed, decode_qr, load_pairings, parse_payload, save_pairing
+from glasses.pairing import (
+    Pairing,
+    PairingFailed,
+    decode_qr,
+    load_pairings,
+    parse_payload,
+    save_pairing,
+)
 
 FP = "3f2a9c0d11e4b7a8" * 4
 
@@ -25,16 +32,24 @@ def test_qr_png_round_trips_through_a_tilted_noisy_photo(tmp_path: Path) -> None
     h, w = image.shape[:2]
     canvas = np.full((h * 2, w * 2, 3), 200, np.uint8)
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    dst = np.float32([[w * 0.4, h * 0.3], [w * 1.5, h * 0.45], [w * 1.45, h * 1.6], [w * 0.35, h * 1.5]])
+    dst = np.float32(
+        [[w * 0.4, h * 0.3], [w * 1.5, h * 0.45], [w * 1.45, h * 1.6], [w * 0.35, h * 1.5]]
+    )
     warp = cv2.warpPerspective(image, cv2.getPerspectiveTransform(src, dst), (w * 2, h * 2),
                                borderValue=(200, 200, 200))  # fmt: skip
     mask = warp.sum(axis=2) > 0
     canvas[mask] = warp[mask]
-    noisy = np.clip(canvas.astype(np.int16) + np.random.default_rng(1).normal(0, 12, canvas.shape), 0, 255)
+    noisy = np.clip(
+        canvas.astype(np.int16) + np.random.default_rng(1).normal(0, 12, canvas.shape), 0, 255
+    )
     photo = tmp_path / "photo.jpg"
     cv2.imwrite(str(photo), cv2.GaussianBlur(noisy.astype(np.uint8), (3, 3), 0))
     payload = parse_payload(decode_qr(photo))
-    assert (payload.uri, payload.fingerprint, payload.code) == ("wss://10.0.4.20:8765", FP, "12345678")
+    assert (payload.uri, payload.fingerprint, payload.code) == (
+        "wss://10.0.4.20:8765",
+        FP,
+        "12345678",
+    )
 
 
 def test_unusable_images_and_payloads_are_clear_errors(tmp_path: Path) -> None:

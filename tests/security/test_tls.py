@@ -49,7 +49,7 @@ def test_identity_is_created_once_with_a_private_key(tmp_path: Path) -> None:
 def test_half_missing_or_mismatched_identity_is_a_clear_error(tmp_path: Path) -> None:
     ident = load_or_create_identity(tmp_path / "a")
     ident.key_path.unlink()
-    with pytest.raises(TlsError, match="gateway.key is missing"):
+    with pytest.raises(TlsError, match=r"gateway\.key is missing"):
         load_or_create_identity(tmp_path / "a")
     other = load_or_create_identity(tmp_path / "b")
     ident.key_path.write_bytes(other.key_path.read_bytes())
@@ -62,13 +62,15 @@ async def test_pinned_handshake_succeeds_and_a_wrong_pin_is_refused(tmp_path: Pa
     impostor = load_or_create_identity(tmp_path / "impostor")
     ctx = server_ssl_context(ident.cert_path, ident.key_path)
     async with serve(_echo, "127.0.0.1", 0, ssl=ctx) as server:
-        port = list(server.sockets)[0].getsockname()[1]
+        port = next(iter(server.sockets)).getsockname()[1]
         uri = f"wss://127.0.0.1:{port}"
         assert await _pinned_roundtrip(uri, ident.fingerprint) == "hello"
         assert await _pinned_roundtrip(uri, ident.fingerprint[:16]) == "hello"
         with pytest.raises(ConnectionRefusedError, match="not the pinned one"):
             await _pinned_roundtrip(uri, impostor.fingerprint)
-        with pytest.raises((OSError, InvalidHandshake)):  # plain ws to a TLS port does not get a session
+        with pytest.raises(
+            (OSError, InvalidHandshake)
+        ):  # plain ws to a TLS port does not get a session
             async with connect(f"ws://127.0.0.1:{port}", open_timeout=3):
                 pass
 
