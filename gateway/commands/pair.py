@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from gateway.config import GatewayConfig, from_args
+from gateway.security.config import SecurityConfig
 from protocol.cli import ExitCode
 from protocol.configtree import ConfigError
 
@@ -29,7 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "--qr", metavar="FILE", type=Path, help="QR PNG path (default: data_dir/pairing-qr.png)"
     )
     p.add_argument(
-        "--ttl", type=float, default=300.0, help="seconds the code stays valid (default 300)"
+        "--ttl", type=float, help="seconds the code stays valid (default: security.code_ttl_s)"
     )
     p.set_defaults(func=run)
 
@@ -55,14 +56,16 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"gateway: config error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
-    if args.ttl <= 0:
+    security = getattr(config, "security", None) or SecurityConfig()
+    ttl = security.code_ttl_s if args.ttl is None else args.ttl
+    if ttl <= 0:
         print("gateway: --ttl must be positive", file=sys.stderr)
         return int(ExitCode.USAGE)
     try:
         identity = load_or_create_identity(config.data_dir, config.gateway_id)
-        registry = open_registry(config.data_dir)
+        registry = open_registry(config.data_dir, security.max_failed_codes)
         try:
-            code = registry.create_code(args.ttl)
+            code = registry.create_code(ttl)
         finally:
             registry.close()
         uri = f"wss://{args.host or gateway_host(config)}:{config.service.port}"
@@ -71,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     except (TlsError, OSError, ValueError) as exc:
         print(f"gateway: cannot create a pairing code: {exc}", file=sys.stderr)
         return int(ExitCode.FAILED)
-    expires = datetime.datetime.now() + datetime.timedelta(seconds=args.ttl)
+    expires = datetime.datetime.now() + datetime.timedelta(seconds=ttl)
     print(f"Pairing code: {format_code(code)}  (one use, valid until {expires:%H:%M:%S})")
     print(f"Gateway:      {uri}")
     print(f"Fingerprint:  {format_fingerprint(identity.fingerprint)}")

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from gateway.security.devices import DeviceRegistry, open_registry
-from gateway.security.http import pair_route
-from gateway.security.tls import TlsIdentity, load_or_create_identity, server_ssl_context
+from gateway.security.config import SecurityConfig
+from gateway.security.devices import DeviceRegistry
+from gateway.security.setup import secure_hub
+from gateway.security.tls import load_or_create_identity
 from gateway.service.server import GatewayServer
 from glasses.link.config import LinkConfig
 from glasses.link.manager import Identity, LinkManager, LinkStatusChange
@@ -26,28 +27,19 @@ from tests.service.conftest import ScriptedAnswerer, make_hub
 
 
 class Gateway:
-    def __init__(
-        self, server: GatewayServer, registry: DeviceRegistry, ident: TlsIdentity, data: Path
-    ):
-        self.server, self.registry, self.ident, self.data = server, registry, ident, data
+    def __init__(self, server: GatewayServer, registry: DeviceRegistry, data: Path) -> None:
+        self.server, self.registry, self.data = server, registry, data
+        self.fingerprint = server.hub.fingerprint
 
 
-async def _start(tmp_path: Path, tls: bool = True) -> Gateway:
+async def _start(tmp_path: Path, **security: object) -> Gateway:
+    """A real gateway wired the way ``gateway serve`` does it (secure_hub)."""
     data = tmp_path / "gw-data"
-    ident = load_or_create_identity(data)
-    registry = open_registry(data)
     hub = make_hub(tmp_path / "gw-hub", ScriptedAnswerer(), shutdown_grace=0.0)
-    hub.devices = registry
-    hub.fingerprint = ident.fingerprint
-    hub.http_routes = {  # type: ignore[attr-defined]
-        "/pair": pair_route(registry, hub.audit, {"gateway_id": hub.gateway_id,
-                                                  "gateway_name": hub.gateway_name})
-    }  # fmt: skip
-    server = GatewayServer(
-        hub, server_ssl_context(ident.cert_path, ident.key_path) if tls else None
-    )
+    secured = secure_hub(hub, data, SecurityConfig(**security))  # type: ignore[arg-type]
+    server = GatewayServer(hub, secured.ssl_context)
     await server.start()
-    return Gateway(server, registry, ident, data)
+    return Gateway(server, secured.registry, data)
 
 
 @pytest.fixture
@@ -101,7 +93,7 @@ async def test_pair_by_qr_then_connect_then_revoke(
 
     [pairing] = load_pairings(glasses)
     assert stat.S_IMODE((glasses / "pairing.json").stat().st_mode) == 0o600
-    assert pairing.fingerprint == gateway.ident.fingerprint and pairing.device_id == "glasses-07"
+    assert pairing.fingerprint == gateway.fingerprint and pairing.device_id == "glasses-07"
     identity = Identity(
         "glasses-07", "Technician glasses", pairing.token, pinned_fingerprints([pairing])
     )
@@ -141,9 +133,9 @@ async def test_a_gateway_with_another_certificate_is_never_sent_the_code(
             pair_with_gateway, uri, code, impostor.fingerprint, "glasses-09", "g"
         )
     pairing = await asyncio.to_thread(
-        pair_with_gateway, uri, code, gateway.ident.fingerprint[:16], "glasses-09", "g"
+        pair_with_gateway, uri, code, gateway.fingerprint[:16], "glasses-09", "g"
     )  # fmt: skip  (the code was not spent)
-    assert pairing.fingerprint == gateway.ident.fingerprint
+    assert pairing.fingerprint == gateway.fingerprint
     wrong_pin = Identity("glasses-09", "g", pairing.token, frozenset({impostor.fingerprint}))
     status = await _link_status(uri, wrong_pin)
     assert not status.online and status.fatal and "not the paired one" in status.reason
@@ -151,7 +143,7 @@ async def test_a_gateway_with_another_certificate_is_never_sent_the_code(
 
 async def test_wrong_code_and_unknown_device_are_refused(gateway: Gateway) -> None:
     uri = f"wss://127.0.0.1:{gateway.server.port}"
-    fp = gateway.ident.fingerprint
+    fp = gateway.fingerprint
     with pytest.raises(PairingFailed, match="wrong pairing code"):
         await asyncio.to_thread(pair_with_gateway, uri, "0000-0000", fp, "glasses-10", "g")
     status = await _link_status(uri, Identity("glasses-10", "g", "made-up-token", frozenset({fp})))
@@ -166,6 +158,18 @@ async def test_pairing_is_refused_without_tls(tmp_path: Path) -> None:
         with pytest.raises(urllib.error.HTTPError) as info:
             await asyncio.to_thread(urllib.request.urlopen, url, None, 5)
         assert info.value.code == 403 and "needs TLS" in json.loads(info.value.read())["error"]
+    finally:
+        await gw.server.stop()
+        gw.registry.close()
+
+
+async def test_lab_mode_without_pairing_welcomes_any_device(tmp_path: Path) -> None:
+    gw = await _start(tmp_path, tls=False, require_pairing=False)
+    try:
+        assert gw.fingerprint == "" and gw.server.uri.startswith("ws://")
+        config_uri = gw.server.uri
+        status = await _link_status(config_uri, Identity("glasses-12", "g"))
+        assert status.online, status
     finally:
         await gw.server.stop()
         gw.registry.close()
