@@ -50,6 +50,9 @@ async def running_gateway(config: GatewayConfig) -> AsyncIterator[GatewayServer]
         records=RecordStore(data / "records.db"), documents=documents,
         queue=FairQueue(config.service.queue_capacity),
     )  # fmt: skip
+    from gateway.dashboard import mount
+
+    mount(hub)
     server = GatewayServer(hub)
     await server.start()
     try:

@@ -27,7 +27,9 @@ class KnowledgeAnswerer:
 
     async def answer(self, question: str, context: AskContext) -> AsyncIterator[AnswerEvent]:
         query = QueryContext(
-            context.equipment_tag or "", context.procedure_id or "", context.step_index or 0
+            context.equipment_tag or "",
+            context.procedure_id or "",
+            0 if context.step_index is None else context.step_index + 1,  # wire is 0-based
         )
         stream = self.engine.answer(question, query)
         try:

@@ -36,6 +36,11 @@ from protocol.messages import (
 log = logging.getLogger(__name__)
 
 
+def wire_step(number: int | None) -> int | None:
+    """Step numbers are 1-based on the glasses and 0-based on the wire (protocol/README)."""
+    return None if number is None else number - 1
+
+
 class GlassesCore:
     """Owns the interaction state; everything else talks to it through events."""
 
@@ -58,6 +63,8 @@ class GlassesCore:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
+        self.on_change: list[Any] = []
+        """Callables run after every event that changed the state (overlay refresh)."""
 
     # -- input ---------------------------------------------------------------
     def post(self, event: ev.Event) -> None:
@@ -87,16 +94,20 @@ class GlassesCore:
             await asyncio.wait_for(self._idle.wait(), timeout)
 
     async def dispatch(self, event: ev.Event) -> None:
+        before = self.state
         self.state, actions = step(self.state, event)
         for action in actions:
             await self._execute(action)
+        if self.state != before:
+            for listener in self.on_change:
+                listener()
 
     # -- link ------------------------------------------------------------------
     def attach_link(self, link: LinkManager) -> None:
         self.link = link
 
     def resume_state(self) -> SessionState:
-        return SessionState(self.state.procedure_id, self.state.step_index)
+        return SessionState(self.state.procedure_id, wire_step(self.state.step_index))
 
     def on_link_status(self, change: LinkStatusChange) -> None:
         self.post(ev.LinkChanged(change.online, change.gateway or change.uri, change.reason, change.fatal))
@@ -114,6 +125,8 @@ class GlassesCore:
                                        message.severity, message.procedure_id))  # fmt: skip
         elif isinstance(message, TelemetryReadings):
             self.readings[message.equipment_tag] = message
+            for listener in self.on_change:
+                listener()
         elif isinstance(message, QueueStatus):
             self.events.emit("queue", question_id=message.question_id, position=message.position)
         elif isinstance(message, RecordAck) and self.outbox is not None:
@@ -135,7 +148,9 @@ class GlassesCore:
         elif isinstance(action, act.Prefetch):
             self.speaker.prefetch(action.texts)
         elif isinstance(action, act.AskGateway):
-            context = AskContext(action.procedure_id, action.step_index, action.equipment_tag)
+            context = AskContext(
+                action.procedure_id, wire_step(action.step_index), action.equipment_tag
+            )
             if not await self._send(Ask(action.question_id, action.question, context)):
                 self.post(ev.QuestionFailed(action.question_id, "no gateway"))
         elif isinstance(action, act.AnswerLocally):
@@ -143,7 +158,8 @@ class GlassesCore:
         elif isinstance(action, act.CancelQuestion):
             await self._send(Cancel(action.question_id))
         elif isinstance(action, act.SendState):
-            await self._send(StateUpdate(SessionState(action.procedure_id, action.step_index)))
+            state = SessionState(action.procedure_id, wire_step(action.step_index))
+            await self._send(StateUpdate(state))
         elif isinstance(action, act.AckAlert):
             await self._send(AlertAck(action.alert_id))
         elif isinstance(action, act.LogWork):
