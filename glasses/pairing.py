@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from glasses.link.manager import Identity
+
 PAIRING_FILE = "pairing.json"
 
 
@@ -180,3 +182,13 @@ def save_pairing(data_dir: Path, pairing: Pairing) -> Path:
 def pinned_fingerprints(pairings: list[Pairing]) -> frozenset[str]:
     """What the link manager's ``Identity.pinned`` should hold."""
     return frozenset(p.fingerprint for p in pairings)
+
+
+def link_identity(device_id: str, device_name: str, pairings: list[Pairing]) -> Identity:
+    """The link manager's identity: every paired gateway pinned, the newest pairing's
+    token (Identity carries one token; a second gateway needs the same registry or
+    its own pairing made last). No pairings: no token and nothing pinned (lab)."""
+    if not pairings:
+        return Identity(device_id, device_name)
+    newest = max(pairings, key=lambda p: p.paired_at)
+    return Identity(device_id, device_name, newest.token, pinned_fingerprints(pairings))

@@ -20,7 +20,7 @@ from gateway.security.tls import load_or_create_identity
 from gateway.service.server import GatewayServer
 from glasses.link.config import LinkConfig
 from glasses.link.manager import Identity, LinkManager, LinkStatusChange
-from glasses.pairing import PairingFailed, load_pairings, pair_with_gateway, pinned_fingerprints
+from glasses.pairing import PairingFailed, link_identity, load_pairings, pair_with_gateway
 from protocol.cli import ExitCode, build_parser
 from protocol.messages import SessionState
 from tests.service.conftest import ScriptedAnswerer, make_hub
@@ -94,9 +94,8 @@ async def test_pair_by_qr_then_connect_then_revoke(
     [pairing] = load_pairings(glasses)
     assert stat.S_IMODE((glasses / "pairing.json").stat().st_mode) == 0o600
     assert pairing.fingerprint == gateway.fingerprint and pairing.device_id == "glasses-07"
-    identity = Identity(
-        "glasses-07", "Technician glasses", pairing.token, pinned_fingerprints([pairing])
-    )
+    identity = link_identity("glasses-07", "Technician glasses", [pairing])
+    assert identity.token == pairing.token and identity.pinned == {gateway.fingerprint}
     status = await _link_status(pairing.uri, identity)
     assert status.online and status.gateway == "Test gateway", status
 

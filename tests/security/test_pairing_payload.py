@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 
 from gateway.security.qr import pairing_payload, write_qr_png
+from glasses.link.manager import Identity
 from glasses.pairing import (
     Pairing,
     PairingFailed,
     decode_qr,
+    link_identity,
     load_pairings,
     parse_payload,
     save_pairing,
@@ -80,3 +82,11 @@ def test_pairings_are_kept_per_gateway_in_a_private_file(tmp_path: Path) -> None
     path.write_text("{not json")
     with pytest.raises(PairingFailed, match="unreadable"):
         load_pairings(tmp_path)
+
+
+def test_link_identity_pins_every_gateway_and_uses_the_newest_token() -> None:
+    assert link_identity("g1", "G", []) == Identity("g1", "G")
+    a = Pairing("wss://a:8765", "aa" * 32, "tok-a", "g1", paired_at=1.0)
+    b = Pairing("wss://b:8765", "bb" * 32, "tok-b", "g1", paired_at=2.0)
+    ident = link_identity("g1", "G", [b, a])
+    assert ident.token == "tok-b" and ident.pinned == frozenset({"aa" * 32, "bb" * 32})
