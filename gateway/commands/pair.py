@@ -79,6 +79,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"Gateway:      {uri}")
     print(f"Fingerprint:  {format_fingerprint(identity.fingerprint)}")
     print(f"QR code:      {qr_path}")
-    print(f"On the glasses: glasses pair --image {qr_path.name}   or   "
+    print(f"On the glasses: glasses pair --image PHOTO_OF_QR   or   "
           f"glasses pair {uri} {code} --fingerprint {identity.fingerprint[:16]}")  # fmt: skip
     return int(ExitCode.OK)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from gateway.security.config import SecurityConfig
-from gateway.security.devices import DeviceRegistry
+from gateway.security.devices import DeviceRegistry, format_code
 from gateway.security.setup import secure_hub
 from gateway.security.tls import load_or_create_identity
 from gateway.service.server import GatewayServer
@@ -131,10 +131,13 @@ async def test_a_gateway_with_another_certificate_is_never_sent_the_code(
         await asyncio.to_thread(
             pair_with_gateway, uri, code, impostor.fingerprint, "glasses-09", "g"
         )
-    pairing = await asyncio.to_thread(
-        pair_with_gateway, uri, code, gateway.fingerprint[:16], "glasses-09", "g"
-    )  # fmt: skip  (the code was not spent)
-    assert pairing.fingerprint == gateway.fingerprint
+    # the code was not spent: pair by URI, code and a 16-digit fingerprint prefix
+    data = tmp_path / "glasses-09"
+    argv = ["--set", f"data_dir={data}", "--set", "device_id=glasses-09", "pair", uri,
+            format_code(code), "--fingerprint", gateway.fingerprint[:16]]  # fmt: skip
+    assert await asyncio.to_thread(_cli, "glasses", argv) == ExitCode.OK
+    [pairing] = load_pairings(data)
+    assert pairing.fingerprint == gateway.fingerprint  # the full one is kept
     wrong_pin = Identity("glasses-09", "g", pairing.token, frozenset({impostor.fingerprint}))
     status = await _link_status(uri, wrong_pin)
     assert not status.online and status.fatal and "not the paired one" in status.reason
@@ -172,3 +175,16 @@ async def test_lab_mode_without_pairing_welcomes_any_device(tmp_path: Path) -> N
     finally:
         await gw.server.stop()
         gw.registry.close()
+
+
+def test_glasses_pair_usage_and_unreachable_gateway(tmp_path: Path, capsys) -> None:
+    base = ["--set", f"data_dir={tmp_path}"]
+    assert _cli("glasses", [*base, "pair"]) == ExitCode.USAGE
+    assert "give --image FILE, or URI CODE --fingerprint HEX" in capsys.readouterr().err
+    argv = [*base, "pair", "ws://127.0.0.1:9", "12345678", "--fingerprint", "ab" * 32]
+    assert _cli("glasses", argv) == ExitCode.FAILED
+    assert "needs a wss:// gateway URI" in capsys.readouterr().err
+    argv = [*base, "pair", "wss://127.0.0.1:9", "12345678", "--fingerprint", "ab" * 32]
+    assert _cli("glasses", argv) == ExitCode.UNREACHABLE
+    assert "cannot reach gateway" in capsys.readouterr().err
+    assert _cli("glasses", [*base, "pair", "--list"]) == ExitCode.OK
