@@ -17,6 +17,7 @@ from gateway.security.config import SecurityConfig
 from gateway.security.devices import DeviceRegistry, format_code
 from gateway.security.setup import secure_hub
 from gateway.security.tls import load_or_create_identity
+from gateway.security.watch import RevocationWatcher
 from gateway.service.server import GatewayServer
 from glasses.link.config import LinkConfig
 from glasses.link.manager import Identity, LinkManager, LinkStatusChange
@@ -50,8 +51,8 @@ async def gateway(tmp_path: Path) -> AsyncIterator[Gateway]:
     gw.registry.close()
 
 
-def _cli(side: str, argv: list[str]) -> int:
-    parser = build_parser(side, side, side, ["pair"])
+def _cli(side: str, argv: list[str], commands: tuple[str, ...] = ("pair",)) -> int:
+    parser = build_parser(side, side, side, commands)
     args = parser.parse_args(argv)
     return int(args.func(args))
 
@@ -188,3 +189,28 @@ def test_glasses_pair_usage_and_unreachable_gateway(tmp_path: Path, capsys) -> N
     assert _cli("glasses", argv) == ExitCode.UNREACHABLE
     assert "cannot reach gateway" in capsys.readouterr().err
     assert _cli("glasses", [*base, "pair", "--list"]) == ExitCode.OK
+
+
+async def test_revoking_from_the_cli_cuts_a_live_session(gateway: Gateway) -> None:
+    token = gateway.registry.redeem(gateway.registry.create_code(), "glasses-13", "g")
+    identity = Identity("glasses-13", "g", token, frozenset({gateway.fingerprint}))
+    reports: asyncio.Queue[LinkStatusChange] = asyncio.Queue()
+    link = LinkManager(LinkConfig(gateway=gateway.server.uri, backoff_initial=0.05), identity,
+                       SessionState, lambda m: None, reports.put_nowait)  # fmt: skip
+    watcher = RevocationWatcher(gateway.server.hub, interval=0.05)
+    await link.start()
+    watcher.start()
+    try:
+        assert (await asyncio.wait_for(reports.get(), 10)).online
+        assert await watcher.sweep() == []
+        argv = ["--set", f"data_dir={gateway.data}", "devices", "revoke", "glasses-13"]
+        assert _cli("gateway", argv, ("devices",)) == ExitCode.OK  # as another process would
+        down = await asyncio.wait_for(reports.get(), 10)
+        assert not down.online and not down.fatal
+        refused = await asyncio.wait_for(reports.get(), 10)
+        assert refused.fatal and "revoked" in refused.reason
+    finally:
+        await watcher.stop()
+        await link.stop()
+    events = [json.loads(line) for line in gateway.server.hub.audit.path.read_text().splitlines()]
+    assert any(e["event"] == "session_cut" and e["device"] == "glasses-13" for e in events)
