@@ -1,13 +1,13 @@
-"""Assemble and run the glasses: models, core, voice stage, speech, link."""
+"""Assemble and run the glasses: models, core, voice stage, speech, link, outbox."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from glasses.config import GlassesConfig, sample_site
 from glasses.events import EventLog
@@ -32,7 +32,7 @@ class RunOptions:
     gateway: str = "auto"
     events: str | None = None
     gap_s: float = 1.0
-    """Silence between replayed files."""
+    """Silence around each replayed file."""
     realtime: bool = False
 
 
@@ -64,66 +64,104 @@ async def replay_file(path: Path, config: GlassesConfig, gap_s: float,
         yield chunk
 
 
-async def run(config: GlassesConfig, options: RunOptions) -> EventLog:
-    """Run until the audio ends (replay) or forever (microphone)."""
-    from glasses.audio.pipeline import VoiceInput
-    from glasses.intent.recognizer import IntentRecognizer
-    from glasses.tts.speaker import Speaker
+class GlassesApp:
+    """The running glasses; ``start``, then ``hear`` files or ``listen`` to the mic, ``stop``."""
 
-    events = EventLog(options.events)
-    library = library_for(config)
-    titles = [d.title for d in library.procedures]
-    procs = [(d.id, d.title, d.keywords) for d in library.procedures]
-    voice, recognizer = await asyncio.gather(
-        asyncio.to_thread(VoiceInput.load, config.voice, titles),
-        asyncio.to_thread(IntentRecognizer.load, config.intent, config.models.intent or None, procs),
-    )
-    core = GlassesCore(library, events, TextSpeaker(), config.device_id)
-    core.state = replace(core.state, command_mode=config.command_mode)
-    tts = None
-    if options.speak != "off":
-        tts = await asyncio.to_thread(
-            Speaker.load, config.tts, config.player, speech_sink(options.speak),
-            config.models.tts or None, playback_listener(core),
-        )  # fmt: skip
-        tts.start()
-        core.speaker = PiperSpeaker(tts)
-    link = None
-    if options.gateway != "off":
-        link_config = replace(config.link, gateway=options.gateway)
-        link = LinkManager(
-            link_config, Identity(config.device_id, config.device_name), core.resume_state,
-            core.on_link_message, core.on_link_status,
-            KnownGateways(config.data_dir / "known_gateways.json"),
-        )  # fmt: skip
-        core.attach_link(link)
-        await link.start()
-    core_task = asyncio.create_task(core.run(), name="core")
-    events.emit("ready", procedures=len(library.procedures), gateway=options.gateway)
+    def __init__(self, config: GlassesConfig, options: RunOptions) -> None:
+        self.config = config
+        self.options = options
+        self.events = EventLog(options.events)
+        self.library = library_for(config)
+        self.core = GlassesCore(self.library, self.events, TextSpeaker(), config.device_id)
+        self.core.state = replace(self.core.state, command_mode=config.command_mode)
+        self.voice: Any = None
+        self.recognizer: Any = None
+        self.tts: Any = None
+        self.link: LinkManager | None = None
+        self._core_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        from glasses.audio.pipeline import VoiceInput
+        from glasses.intent.recognizer import IntentRecognizer
+        from glasses.outbox import Outbox
+
+        config, options = self.config, self.options
+        titles = [d.title for d in self.library.procedures]
+        procs = [(d.id, d.title, d.keywords) for d in self.library.procedures]
+        self.voice, self.recognizer = await asyncio.gather(
+            asyncio.to_thread(VoiceInput.load, config.voice, titles),
+            asyncio.to_thread(
+                IntentRecognizer.load, config.intent, config.models.intent or None, procs
+            ),
+        )
+        self.core.outbox = await asyncio.to_thread(Outbox, config.data_dir / "outbox.db")
+        if options.speak != "off":
+            self.tts = await asyncio.to_thread(
+                self._load_speaker, speech_sink(options.speak)
+            )
+            self.tts.start()
+            self.core.speaker = PiperSpeaker(self.tts)
+        self._core_task = asyncio.create_task(self.core.run(), name="core")
+        if options.gateway != "off":
+            self.link = LinkManager(
+                replace(config.link, gateway=options.gateway),
+                Identity(config.device_id, config.device_name), self.core.resume_state,
+                self.core.on_link_message, self.core.on_link_status,
+                KnownGateways(config.data_dir / "known_gateways.json"),
+            )  # fmt: skip
+            self.core.attach_link(self.link)
+            await self.link.start()
+        self.events.emit("ready", procedures=len(self.library.procedures), gateway=options.gateway)
+
+    def _load_speaker(self, sink: SinkConfig) -> Any:
+        from glasses.tts.speaker import Speaker
+
+        c = self.config
+        return Speaker.load(c.tts, c.player, sink, c.models.tts or None,
+                            playback_listener(self.core))  # fmt: skip
+
+    async def hear(self, path: Path) -> None:
+        """Replay one file through the whole pipeline and wait for the reply to be decided."""
+        self.events.emit("replay", file=path.name)
+        source = replay_file(path, self.config, self.options.gap_s, self.options.realtime)
+        await run_voice(self.voice, self.recognizer, self.core, source, self.config.command_mode,
+                        self.config.models.wake)  # fmt: skip
+        await self.core.settle(60.0)
+
+    async def listen(self) -> None:
+        from glasses.audio.sources import MicrophoneSource
+
+        await run_voice(self.voice, self.recognizer, self.core,
+                        MicrophoneSource(self.config.voice.mic), self.config.command_mode,
+                        self.config.models.wake)  # fmt: skip
+
+    async def stop(self) -> None:
+        if self.tts is not None:
+            await self.tts.wait_idle()
+        if self._core_task is not None:
+            self._core_task.cancel()
+            await asyncio.gather(self._core_task, return_exceptions=True)
+        await self.core.close()
+        if self.link is not None:
+            await self.link.stop()
+        if self.tts is not None:
+            await self.tts.close()
+        if self.core.outbox is not None:
+            self.core.outbox.close()
+        self.events.emit("stopped")
+        self.events.close()
+
+
+async def run(config: GlassesConfig, options: RunOptions) -> EventLog:
+    """Run until the audio ends (replay) or until cancelled (microphone)."""
+    app = GlassesApp(config, options)
+    await app.start()
     try:
         if options.audio:
-            # a technician waits for the reply before the next command: one file at a time
-            for path in options.audio:
-                events.emit("replay", file=path.name)
-                source = replay_file(path, config, options.gap_s, options.realtime)
-                await run_voice(voice, recognizer, core, source, config.command_mode)
-                await core.settle(30.0)
+            for path in options.audio:  # a technician waits for the reply each time
+                await app.hear(path)
         else:
-            from glasses.audio.sources import MicrophoneSource
-
-            await run_voice(voice, recognizer, core, MicrophoneSource(config.voice.mic),
-                            config.command_mode)  # fmt: skip
-        if tts is not None:
-            await tts.wait_idle()
+            await app.listen()
     finally:
-        core_task.cancel()
-        await asyncio.gather(core_task, return_exceptions=True)
-        await core.close()
-        if link is not None:
-            await link.stop()
-        if tts is not None:
-            await tts.close()
-        with contextlib.suppress(Exception):
-            events.emit("stopped")
-        events.close()
-    return events
+        await app.stop()
+    return app.events

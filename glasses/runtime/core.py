@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import replace
 from typing import Any
@@ -31,6 +32,7 @@ from protocol.messages import (
     SessionState,
     StateUpdate,
     TelemetryReadings,
+    TelemetrySubscribe,
 )
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,8 @@ class GlassesCore:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
+        self._acks: asyncio.Queue[RecordAck] = asyncio.Queue(maxsize=1024)
+        self._delivery: asyncio.Task[Any] | None = None
         self.on_change: list[Any] = []
         """Callables run after every event that changed the state (overlay refresh)."""
 
@@ -101,6 +105,11 @@ class GlassesCore:
         if self.state != before:
             for listener in self.on_change:
                 listener()
+        if self.state.tag and (
+            (isinstance(event, ev.TagInView) and self.state.tag != before.tag)
+            or (isinstance(event, ev.LinkChanged) and event.online)
+        ):
+            await self._send(TelemetrySubscribe(self.state.tag))
 
     # -- link ------------------------------------------------------------------
     def attach_link(self, link: LinkManager) -> None:
@@ -111,6 +120,23 @@ class GlassesCore:
 
     def on_link_status(self, change: LinkStatusChange) -> None:
         self.post(ev.LinkChanged(change.online, change.gateway or change.uri, change.reason, change.fatal))
+        if change.online:
+            self._start_delivery()
+        elif self._delivery is not None:
+            self._delivery.cancel()
+            self._delivery = None
+
+    def _start_delivery(self) -> None:
+        """Deliver the outbox while the link is up (exactly once: the gateway acks by id)."""
+        if self.outbox is None or self.link is None:
+            return
+        from glasses.outbox.deliver import deliver
+
+        if self._delivery is not None:
+            self._delivery.cancel()
+        while not self._acks.empty():
+            self._acks.get_nowait()
+        self._delivery = asyncio.create_task(deliver(self.outbox, self.link.send, self._acks))
 
     def on_link_message(self, message: Message) -> None:
         if isinstance(message, Answer):
@@ -129,8 +155,9 @@ class GlassesCore:
                 listener()
         elif isinstance(message, QueueStatus):
             self.events.emit("queue", question_id=message.question_id, position=message.position)
-        elif isinstance(message, RecordAck) and self.outbox is not None:
-            self.outbox.acknowledge(message.record_ids)
+        elif isinstance(message, RecordAck):
+            with contextlib.suppress(asyncio.QueueFull):
+                self._acks.put_nowait(message)
 
     async def _send(self, message: Message) -> bool:
         return self.link is not None and await self.link.send(message)
@@ -163,12 +190,12 @@ class GlassesCore:
         elif isinstance(action, act.AckAlert):
             await self._send(AlertAck(action.alert_id))
         elif isinstance(action, act.LogWork):
-            self._log_work(action)
+            await self._log_work(action)
 
-    def _log_work(self, action: act.LogWork) -> None:
+    async def _log_work(self, action: act.LogWork) -> None:
         self.events.emit("work", kind=action.kind, **dict(action.payload))
-        if self.outbox is not None:
-            self.outbox.add(action.kind, dict(action.payload))
+        if self.outbox is not None:  # durable before we go on (fsync off the loop)
+            await asyncio.to_thread(self.outbox.add, action.kind, dict(action.payload))
 
     async def _answer_locally(self, action: act.AnswerLocally) -> None:
         found = await asyncio.to_thread(self.search.answer, action.question, action.equipment_tag)
@@ -186,6 +213,9 @@ class GlassesCore:
         task.add_done_callback(self._tasks.discard)
 
     async def close(self) -> None:
+        if self._delivery is not None:
+            self._delivery.cancel()
+            await asyncio.gather(self._delivery, return_exceptions=True)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -1,0 +1,1 @@
+"""``glasses demo``: the whole story, end to end, with the embedded defaults."""
