@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS codes (
 CREATE TABLE IF NOT EXISTS devices (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL,
     paired_at REAL NOT NULL, revoked_at REAL, last_seen REAL);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 
 
@@ -69,7 +70,6 @@ class DeviceRegistry:
         self.max_failures = max_failures
         """Wrong codes tolerated before every outstanding code is cancelled (brute force)."""
         self._clock = clock
-        self._failures = 0
         self._lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
@@ -96,7 +96,7 @@ class DeviceRegistry:
                 "INSERT INTO codes (hash, created, expires) VALUES (?, ?, ?)",
                 (_sha256(code), now, now + ttl_s),
             )
-            self._failures = 0
+            self._set_failures(0)
         return code
 
     def redeem(self, code: str, device_id: str, device_name: str) -> str:
@@ -137,11 +137,12 @@ class DeviceRegistry:
 
     def _refusal(self, row: tuple[float, float | None] | None, digits: str, now: float) -> str:
         if row is None or len(digits) != CODE_DIGITS:
-            self._failures += 1
-            if self._failures < self.max_failures:
+            failures = self._failures() + 1
+            self._set_failures(failures)
+            if failures < self.max_failures:
                 return "wrong pairing code"
             self._db.execute("DELETE FROM codes WHERE used_at IS NULL")
-            self._failures = 0
+            self._set_failures(0)
             return (
                 "wrong pairing code; too many wrong codes, so every open code was "
                 "cancelled: create a new one with 'gateway pair'"
@@ -152,6 +153,16 @@ class DeviceRegistry:
         if now > expires:
             return "pairing code expired: create a new one with 'gateway pair'"
         return ""
+
+    def _failures(self) -> int:
+        """Wrong codes since the last new code, shared by every process using the file."""
+        row = self._db.execute("SELECT value FROM counters WHERE name = 'failures'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _set_failures(self, value: int) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO counters (name, value) VALUES ('failures', ?)", (value,)
+        )
 
     # -- devices -----------------------------------------------------------
     def check(self, device_id: str, token: str) -> str:

@@ -122,3 +122,23 @@ def test_codes_made_by_one_process_are_redeemed_by_another(tmp_path: Path) -> No
 def test_lifetime_must_be_positive(registry: DeviceRegistry) -> None:
     with pytest.raises(ValueError, match="must be positive"):
         registry.create_code(ttl_s=0)
+
+
+def test_wrong_codes_are_counted_across_processes(tmp_path: Path) -> None:
+    server_a, server_b = (DeviceRegistry(tmp_path / "d.db", max_failures=3) for _ in range(2))
+    try:
+        code = server_a.create_code()
+        wrong = f"{(int(code) + 1) % 10**8:08d}"
+        for reg in (server_a, server_b):
+            with pytest.raises(PairingError, match=r"^wrong pairing code$"):
+                reg.redeem(wrong, "attacker", "x")
+        with pytest.raises(PairingError, match="every open code was cancelled"):
+            server_a.redeem(wrong, "attacker", "x")
+        for _ in range(2):  # a new code starts a fresh count
+            code = server_b.create_code()
+            with pytest.raises(PairingError, match=r"^wrong pairing code$"):
+                server_a.redeem(wrong if wrong != code else "00000000", "attacker", "x")
+        server_a.redeem(code, "glasses-01", "g")
+    finally:
+        server_a.close()
+        server_b.close()
