@@ -1,4 +1,4 @@
-"""Wire TLS, the device registry and the ``/pair`` route into a gateway Hub."""
+"""Wire TLS, the device registry, the ``/pair`` route and the revocation watch into a Hub."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from gateway.security.config import SecurityConfig
 from gateway.security.devices import DeviceRegistry, open_registry
 from gateway.security.http import pair_route
 from gateway.security.tls import load_or_create_identity, server_ssl_context
+from gateway.security.watch import RevocationWatcher
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,18 @@ class Secured:
     ssl_context: ssl.SSLContext | None
     """For ``GatewayServer(hub, ssl_context)``; None when TLS is off."""
     registry: DeviceRegistry
-    """Open for the life of the gateway; close it after the server stops."""
+    """Open for the life of the gateway."""
+    watcher: RevocationWatcher
+    """Cuts live sessions of revoked devices once started."""
+
+    def start(self) -> None:
+        """Start the revocation watch (call on the running loop, after the server starts)."""
+        self.watcher.start()
+
+    async def aclose(self) -> None:
+        """Stop the watch and close the registry (after the server stopped)."""
+        await self.watcher.stop()
+        self.registry.close()
 
 
 def secure_hub(hub: Any, data_dir: Path, config: SecurityConfig) -> Secured:
@@ -46,4 +58,4 @@ def secure_hub(hub: Any, data_dir: Path, config: SecurityConfig) -> Secured:
         require_tls=True,
     )
     hub.http_routes = routes
-    return Secured(context, registry)
+    return Secured(context, registry, RevocationWatcher(hub, config.revocation_check_s))

@@ -15,9 +15,8 @@ import pytest
 
 from gateway.security.config import SecurityConfig
 from gateway.security.devices import DeviceRegistry, format_code
-from gateway.security.setup import secure_hub
+from gateway.security.setup import Secured, secure_hub
 from gateway.security.tls import load_or_create_identity
-from gateway.security.watch import RevocationWatcher
 from gateway.service.server import GatewayServer
 from glasses.link.config import LinkConfig
 from glasses.link.manager import Identity, LinkManager, LinkStatusChange
@@ -28,9 +27,14 @@ from tests.service.conftest import ScriptedAnswerer, make_hub
 
 
 class Gateway:
-    def __init__(self, server: GatewayServer, registry: DeviceRegistry, data: Path) -> None:
-        self.server, self.registry, self.data = server, registry, data
+    def __init__(self, server: GatewayServer, secured: Secured, data: Path) -> None:
+        self.server, self.secured, self.data = server, secured, data
+        self.registry: DeviceRegistry = secured.registry
         self.fingerprint = server.hub.fingerprint
+
+    async def stop(self) -> None:
+        await self.server.stop()
+        await self.secured.aclose()
 
 
 async def _start(tmp_path: Path, **security: object) -> Gateway:
@@ -40,15 +44,15 @@ async def _start(tmp_path: Path, **security: object) -> Gateway:
     secured = secure_hub(hub, data, SecurityConfig(**security))  # type: ignore[arg-type]
     server = GatewayServer(hub, secured.ssl_context)
     await server.start()
-    return Gateway(server, secured.registry, data)
+    secured.start()
+    return Gateway(server, secured, data)
 
 
 @pytest.fixture
 async def gateway(tmp_path: Path) -> AsyncIterator[Gateway]:
-    gw = await _start(tmp_path)
+    gw = await _start(tmp_path, revocation_check_s=0.1)
     yield gw
-    await gw.server.stop()
-    gw.registry.close()
+    await gw.stop()
 
 
 def _cli(side: str, argv: list[str], commands: tuple[str, ...] = ("pair",)) -> int:
@@ -162,8 +166,7 @@ async def test_pairing_is_refused_without_tls(tmp_path: Path) -> None:
             await asyncio.to_thread(urllib.request.urlopen, url, None, 5)
         assert info.value.code == 403 and "needs TLS" in json.loads(info.value.read())["error"]
     finally:
-        await gw.server.stop()
-        gw.registry.close()
+        await gw.stop()
 
 
 async def test_lab_mode_without_pairing_welcomes_any_device(tmp_path: Path) -> None:
@@ -174,8 +177,7 @@ async def test_lab_mode_without_pairing_welcomes_any_device(tmp_path: Path) -> N
         status = await _link_status(config_uri, Identity("glasses-12", "g"))
         assert status.online, status
     finally:
-        await gw.server.stop()
-        gw.registry.close()
+        await gw.stop()
 
 
 def test_glasses_pair_usage_and_unreachable_gateway(tmp_path: Path, capsys) -> None:
@@ -197,9 +199,8 @@ async def test_revoking_from_the_cli_cuts_a_live_session(gateway: Gateway) -> No
     reports: asyncio.Queue[LinkStatusChange] = asyncio.Queue()
     link = LinkManager(LinkConfig(gateway=gateway.server.uri, backoff_initial=0.05), identity,
                        SessionState, lambda m: None, reports.put_nowait)  # fmt: skip
-    watcher = RevocationWatcher(gateway.server.hub, interval=0.05)
+    watcher = gateway.secured.watcher
     await link.start()
-    watcher.start()
     try:
         assert (await asyncio.wait_for(reports.get(), 10)).online
         assert await watcher.sweep() == []
@@ -210,7 +211,6 @@ async def test_revoking_from_the_cli_cuts_a_live_session(gateway: Gateway) -> No
         refused = await asyncio.wait_for(reports.get(), 10)
         assert refused.fatal and "revoked" in refused.reason
     finally:
-        await watcher.stop()
         await link.stop()
     events = [json.loads(line) for line in gateway.server.hub.audit.path.read_text().splitlines()]
     assert any(e["event"] == "session_cut" and e["device"] == "glasses-13" for e in events)
