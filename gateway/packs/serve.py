@@ -21,11 +21,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from websockets.exceptions import ConnectionClosed
+
 from gateway.packs.build import BuiltPack, build_pack, latest_pack
 from gateway.packs.config import PacksConfig
 from gateway.packs.sender import ChunkReader, Pacer, PackRequestError, PackSender
 from gateway.packs.signing import load_or_create_signing_key
-from protocol import ErrorMessage, Message, PackAck, PackComplete, PackManifest, PackRequest
+from protocol import (
+    ErrorMessage,
+    Message,
+    PackAck,
+    PackChunk,
+    PackComplete,
+    PackManifest,
+    PackRequest,
+)
 
 log = logging.getLogger(__name__)
 
@@ -172,10 +182,10 @@ class PackStream:
 
     async def _stream(self, reader: ChunkReader, run: _Run) -> None:
         loop = asyncio.get_running_loop()
-        pending = asyncio.ensure_future(asyncio.to_thread(reader.read_next))
+        ahead: asyncio.Queue[PackChunk | None] = asyncio.Queue(self._window)
+        reading = asyncio.create_task(self._read_ahead(reader, ahead))
         try:
-            while (chunk := await pending) is not None:
-                pending = asyncio.ensure_future(asyncio.to_thread(reader.read_next))
+            while (chunk := await ahead.get()) is not None:
                 await run.credits.acquire()
                 if run.superseded:
                     break
@@ -188,16 +198,31 @@ class PackStream:
                 self.stats.chunks_sent += 1
                 self.stats.bytes_sent += len(chunk.payload)
                 self.stats.sent[(chunk.path, chunk.offset)] += 1
+            if reading.done():
+                reading.result()  # a read error ends the stream with it
         finally:
-            if not pending.cancel() and not pending.cancelled():
-                pending.exception()  # retrieved: a read error after the last send is moot
+            reading.cancel()
+            await asyncio.gather(reading, return_exceptions=True)
+
+    @staticmethod
+    async def _read_ahead(reader: ChunkReader, ahead: asyncio.Queue[PackChunk | None]) -> None:
+        """Read and hash the next chunks in a worker thread while earlier ones are sent."""
+        try:
+            while (chunk := await asyncio.to_thread(reader.read_next)) is not None:
+                await ahead.put(chunk)
+        except Exception:
+            await ahead.put(None)  # the sender stops; the error surfaces from this task
+            raise
+        await ahead.put(None)
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:
     if task.cancelled():
         return
     exc = task.exception()
-    if exc is not None:
+    if isinstance(exc, ConnectionError | ConnectionClosed):
+        log.info("pack stream stopped: the connection closed")
+    elif exc is not None:
         log.warning("pack stream stopped: %s: %s", type(exc).__name__, exc)
 
 

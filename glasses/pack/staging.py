@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from glasses.pack.errors import PackError
-from glasses.pack.verify import fsync_dir, read_manifest, write_manifest
+from glasses.pack.verify import read_manifest, write_manifest
 from protocol import PackFile, PackManifest
 
 log = logging.getLogger(__name__)
@@ -108,15 +108,16 @@ class PartWriter:
         return self.offset >= self.file.size
 
     def finish(self) -> bool:
-        """Flush, fsync and verify the whole file; True if it is right (then it is complete)."""
-        os.fsync(self._fh.fileno())
+        """Verify the whole file; True if it is right (then it is complete).
+
+        Not fsynced here: the store fsyncs new files before it activates them, and
+        hashes them again, so a part damaged by a power cut is never activated."""
         self._fh.close()
         if self._hash.hexdigest() != self.file.sha256:
             log.warning("%s: SHA-256 of the whole file differs; fetching it again", self.file.path)
             self.path.unlink(missing_ok=True)
             return False
         os.replace(self.path, self._parts / self.file.sha256)
-        fsync_dir(self._parts)
         return True
 
     def close(self) -> None:

@@ -184,12 +184,15 @@ class PackStore:
         incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=self.versions))
         try:
             for file in manifest.files:
-                source = sources.get(file.sha256) or self.find_content(file.sha256)
+                new = sources.get(file.sha256)
+                source = new or self.find_content(file.sha256)
                 if source is None:
                     raise PackInvalid(f"{file.path}: not downloaded and not in a kept pack")
                 target = incoming / file.path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _link_or_copy(source, target)
+                if new is not None:  # kept packs' files are durable already
+                    _fsync_file(target)
             write_manifest(incoming / MANIFEST, manifest)
             verify_files(incoming, manifest)
             for directory in sorted({p for p in incoming.rglob("*") if p.is_dir()} | {incoming}):
@@ -286,5 +289,9 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-        with open(target, "rb+") as fh:
-            os.fsync(fh.fileno())
+        _fsync_file(target)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())

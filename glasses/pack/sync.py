@@ -33,26 +33,70 @@ class _Corrupt:
     reason: str
 
 
-async def _step(receiver: PackReceiver, item: Message | _Corrupt, send: Send) -> None:
-    if isinstance(item, _Corrupt):
-        replies = await asyncio.to_thread(receiver.on_corrupt, item.reason)
-    else:
-        replies = await asyncio.to_thread(receiver.handle, item)
-    for reply in replies:
+def _apply(receiver: PackReceiver, items: list[Message | _Corrupt]) -> list[Message]:
+    """Run in a worker thread: the receiver's replies to ``items``, in order."""
+    replies: list[Message] = []
+    for item in items:
+        if isinstance(item, _Corrupt):
+            replies += receiver.on_corrupt(item.reason)
+        else:
+            replies += receiver.handle(item)
+    return replies
+
+
+async def _step(receiver: PackReceiver, items: list[Message | _Corrupt], send: Send) -> None:
+    for reply in await asyncio.to_thread(_apply, receiver, items):
         await send(reply)
 
 
-async def sync_pack(receiver: PackReceiver, send: Send, recv: Recv) -> SyncResult:
+def _batch(queue: asyncio.Queue[Any], first: Any, limit: int = 16) -> list[Any]:
+    """``first`` and what else is queued already (one thread hop for several chunks)."""
+    items = [first]
+    while len(items) < limit and not queue.empty() and not isinstance(first, _Failed):
+        items.append(queue.get_nowait())
+        if isinstance(items[-1], _Failed):
+            break
+    return items
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
+async def sync_pack(
+    receiver: PackReceiver, send: Send, recv: Recv, *, queue_size: int = 16
+) -> SyncResult:
     """Feed ``recv``'s messages to ``receiver`` until it is done; a ``ProtocolError``
-    from ``recv`` counts as a corrupt chunk. Link errors propagate (staging is kept)."""
-    try:
-        while not receiver.done:
+    from ``recv`` counts as a corrupt chunk. Link errors propagate once the messages
+    already received are stored (staging is kept for the next attempt).
+
+    Receiving (and decoding) runs ahead of storing, so the two overlap."""
+    queue: asyncio.Queue[Message | _Corrupt | _Failed] = asyncio.Queue(queue_size)
+
+    async def pump() -> None:
+        while True:
             try:
-                item: Message | _Corrupt = await recv()
+                item: Message | _Corrupt | _Failed = await recv()
             except ProtocolError as exc:
                 item = _Corrupt(str(exc))
-            await _step(receiver, item, send)
+            except Exception as exc:  # the link failed: hand it over after what arrived
+                await queue.put(_Failed(exc))
+                return
+            await queue.put(item)
+
+    pumping = asyncio.create_task(pump())
+    try:
+        while not receiver.done:
+            items = _batch(queue, await queue.get())
+            failed = items.pop() if isinstance(items[-1], _Failed) else None
+            if items:
+                await _step(receiver, items, send)
+            if failed is not None and not receiver.done:
+                raise failed.error
     finally:
+        pumping.cancel()
+        await asyncio.gather(pumping, return_exceptions=True)
         await asyncio.to_thread(receiver.close)
     assert receiver.result is not None
     return receiver.result
@@ -129,10 +173,10 @@ class PackClient:
             await asyncio.gather(previous, return_exceptions=True)
         try:
             while not receiver.done:
-                await _step(receiver, await queue.get(), self._send)
+                await _step(receiver, _batch(queue, await queue.get()), self._send)
                 if self._dropped and queue.empty():
                     self._dropped = 0
-                    await _step(receiver, _Corrupt("pack queue overflow"), self._send)
+                    await _step(receiver, [_Corrupt("pack queue overflow")], self._send)
         except asyncio.CancelledError:
             raise
         except Exception:
