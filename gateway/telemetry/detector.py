@@ -1,0 +1,300 @@
+"""Per-point anomaly detection: limits, step, drift (CUSUM), stuck sensor, dropout.
+
+``observe(ts, value)`` is called once per poll (``value`` None for a missed
+sample) and returns an :class:`Observation`: per alert category either a
+:class:`Finding` (abnormal now; ``confirmed`` if strong enough to open an
+alert, otherwise it only keeps an open alert from clearing) or None (normal).
+A category absent from the observation carries no information this sample
+(e.g. the value category while the sample is missing).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+from gateway.telemetry.baseline import SeasonalBaseline
+from gateway.telemetry.config import DetectionSettings
+from gateway.telemetry.model import AlertCategory, AlertKind, Severity
+from gateway.telemetry.points import Point
+
+_PRIORITY = {AlertKind.HARD_LIMIT: 4, AlertKind.RANGE: 3, AlertKind.STEP: 2, AlertKind.DRIFT: 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: AlertKind
+    severity: Severity
+    confirmed: bool
+    since: float
+    direction: int
+    """+1 above / rising, -1 below / falling, 0 neither."""
+    limit: float | None = None
+    """The limit crossed, for HARD_LIMIT and RANGE."""
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    ts: float
+    value: float | None
+    expected: float | None
+    findings: dict[AlertCategory, Finding | None] = field(default_factory=dict)
+
+
+class _Run:
+    """A run of consecutive samples with some property: how many, since when."""
+
+    __slots__ = ("count", "since")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.since = math.nan
+
+    def extend(self, ts: float) -> None:
+        if self.count == 0:
+            self.since = ts
+        self.count += 1
+
+
+class _Cusum:
+    """One-sided CUSUM on standardised deviations, remembering where it started."""
+
+    __slots__ = ("onset", "s", "zs")
+
+    def __init__(self) -> None:
+        self.s = 0.0
+        self.onset = math.nan
+        self.zs: deque[float] = deque(maxlen=64)
+
+    def add(self, ts: float, increment: float, z: float, k: float, cap: float) -> None:
+        """Accumulate ``increment - k``; ``z`` (the plain deviation) is kept to classify."""
+        if self.s <= 0.0:
+            self.onset, self.zs = ts, deque(maxlen=64)
+        self.s = min(cap, max(0.0, self.s + increment - k))
+        if self.s > 0.0:
+            self.zs.append(z)
+
+    def looks_abrupt(self) -> bool:
+        """A step keeps its size from the onset; a drift grows from near zero."""
+        zs = list(self.zs)
+        if len(zs) < 2:
+            return True
+        half = len(zs) // 2
+        early, late = sum(zs[:half]) / half, sum(zs[half:]) / (len(zs) - half)
+        return early >= 0.7 * late
+
+    def reset(self) -> None:
+        self.s, self.onset = 0.0, math.nan
+
+
+def _ewma(old: float, new: float, alpha: float) -> float:
+    return new if math.isnan(old) else old + alpha * (new - old)
+
+
+class PointDetector:
+    """Learns one point's normal pattern and judges each new sample."""
+
+    def __init__(self, point: Point, settings: DetectionSettings, interval_s: float) -> None:
+        self.point = point
+        self.s = settings
+        width = point.high - point.low
+        self.baseline = SeasonalBaseline(settings, interval_s, settings.spread_floor * width)
+        if point.baseline is not None:
+            self.baseline.seed(point.baseline)
+        self._margin = settings.range_margin * width
+        self._zs: deque[float] = deque(maxlen=settings.step_samples)
+        self._up, self._down = _Cusum(), _Cusum()
+        self._excursion = math.nan
+        self._hard, self._range, self._same, self._missing = _Run(), _Run(), _Run(), _Run()
+        self._same_value = math.nan
+        self._prev_residual: float | None = None
+        self._unsettled = 0
+        self._p_same = self._p_again = math.nan
+        self._was_same = False
+        self._last: float | None = None
+
+    # -- public -----------------------------------------------------------------
+    def observe(self, ts: float, value: float | None) -> Observation:
+        if value is None:
+            return self._missed(ts)
+        self._missing.count = 0
+        findings: dict[AlertCategory, Finding | None] = {}
+        limit = self._limits(ts, value)
+        learned, expected, z = self._learned(ts, value)
+        candidates = [f for f in (limit, learned) if f is not None]
+        findings[AlertCategory.VALUE] = max(
+            candidates, key=lambda f: (f.severity, f.confirmed, _PRIORITY[f.kind]), default=None
+        )
+        stuck = self._stuck(ts, value)
+        findings[AlertCategory.SENSOR] = stuck
+        calm = findings[AlertCategory.VALUE] is None
+        self._unsettled = 0 if calm else self._unsettled + 1
+        if stuck is None and (calm or self._unsettled > self.s.pause_samples):
+            self._learn(ts, value, expected, z, calm)
+        self._last = value
+        return Observation(ts, value, expected, findings)
+
+    def warm_up(self, ts: list[float], values: list[float]) -> None:
+        """Learn from stored history (oldest first; NaN for missed samples)."""
+        if self.point.baseline is not None or not ts:
+            return
+        self.baseline.fit(ts, values)
+        good = [v for v in values if math.isfinite(v)]
+        eps = max(self.point.resolution / 2, 1e-12)
+        pairs = list(itertools.pairwise(good))
+        if len(pairs) >= self.s.stuck_samples:
+            same = [abs(b - a) <= eps for a, b in pairs]
+            self._p_same = sum(same) / len(same)
+            again = [b for a, b in itertools.pairwise(same) if a]
+            if again:
+                self._p_again = sum(again) / len(again)
+        if good:
+            self._last = good[-1]
+
+    @property
+    def ready(self) -> bool:
+        return self.baseline.ready
+
+    def expected(self, ts: float) -> float | None:
+        return self.baseline.expected(ts) if self.baseline.ready else None
+
+    def sigma(self) -> float:
+        return self.baseline.sigma()
+
+    # -- detectors --------------------------------------------------------------
+    def _missed(self, ts: float) -> Observation:
+        self._missing.extend(ts)
+        self._same.count = 0
+        self._prev_residual = None
+        self.baseline.gap()
+        finding = None
+        if self._missing.count >= self.s.dropout_samples:
+            finding = Finding(AlertKind.DROPOUT, Severity.WARNING, True, self._missing.since, 0)
+        return Observation(ts, None, self.expected(ts), {AlertCategory.SENSOR: finding})
+
+    def _limits(self, ts: float, x: float) -> Finding | None:
+        p = self.point
+        hard = self._check_limit(
+            ts, x, p.hard_low, p.hard_high, self._hard, AlertKind.HARD_LIMIT, Severity.CRITICAL
+        )
+        if hard is not None:
+            return hard
+        return self._check_limit(
+            ts, x, p.low, p.high, self._range, AlertKind.RANGE, Severity.WARNING
+        )
+
+    def _check_limit(
+        self,
+        ts: float,
+        x: float,
+        low: float | None,
+        high: float | None,
+        run: _Run,
+        kind: AlertKind,
+        severity: Severity,
+    ) -> Finding | None:
+        above, below = high is not None and x > high, low is not None and x < low
+        if above or below:
+            run.extend(ts)
+            confirmed = run.count >= self.s.confirm_samples
+            limit = high if above else low
+            return Finding(kind, severity, confirmed, run.since, 1 if above else -1, limit)
+        run.count = 0
+        m = self._margin
+        if high is not None and x > high - m:
+            return Finding(kind, severity, False, ts, 1, high)
+        if low is not None and x < low + m:
+            return Finding(kind, severity, False, ts, -1, low)
+        return None
+
+    def _learned(self, ts: float, x: float) -> tuple[Finding | None, float | None, float]:
+        """Step and drift against the learned pattern: (finding, expected, z)."""
+        if not self.baseline.ready:
+            return None, None, 0.0
+        bl = self.baseline
+        expected = bl.expected(ts)
+        sigma = bl.sigma()
+        residual = x - expected
+        z = residual / sigma
+        e = z
+        if self._prev_residual is not None:
+            rho = bl.rho
+            e = (residual - rho * self._prev_residual) / (sigma * math.sqrt(1.0 - rho * rho))
+        self._prev_residual = residual
+        self._zs.append(z)
+        k, h = self.s.cusum_k, self.s.cusum_h
+        # Whitened deviations accumulate only on the side where the value is:
+        # coming back to normal after an excursion is not a fault the other way.
+        self._up.add(ts, e if z > 0 else min(e, z), z, k, 2 * h)
+        self._down.add(ts, -e if z < 0 else min(-e, -z), -z, k, 2 * h)
+        if abs(z) <= self.s.clear_z:
+            self._excursion = math.nan
+        elif math.isnan(self._excursion):
+            self._excursion = ts
+        zmed = sorted(self._zs)[len(self._zs) // 2]
+        direction = 1 if z > 0 else -1
+        if len(self._zs) == self._zs.maxlen and abs(zmed) >= self.s.step_z:
+            since = self._excursion if not math.isnan(self._excursion) else ts
+            return Finding(AlertKind.STEP, Severity.WARNING, True, since, direction), expected, z
+        for cusum, sign in ((self._up, 1), (self._down, -1)):
+            if cusum.s > h:
+                kind = AlertKind.STEP if cusum.looks_abrupt() else AlertKind.DRIFT
+                return Finding(kind, Severity.WARNING, True, cusum.onset, sign), expected, z
+        if abs(zmed) > self.s.clear_z or max(self._up.s, self._down.s) > h / 2:
+            since = self._excursion if not math.isnan(self._excursion) else ts
+            return Finding(AlertKind.DRIFT, Severity.WARNING, False, since, direction), expected, z
+        return None, expected, z
+
+    def _stuck(self, ts: float, x: float) -> Finding | None:
+        """Identical readings for longer than this point's noise makes believable."""
+        eps = max(self.point.resolution / 2, 1e-9 * max(1.0, abs(x)))
+        same = self._same.count > 0 and abs(x - self._same_value) <= eps
+        if same:
+            self._same.extend(ts)
+        else:
+            self._same.count = 0
+            self._same.extend(ts)
+            self._same_value = x
+        needed = self._stuck_run()
+        if needed is not None and self._same.count >= needed:
+            return Finding(AlertKind.STUCK, Severity.WARNING, True, self._same.since, 0)
+        if self._last is not None:
+            hit = 1.0 if same else 0.0
+            self._p_same = _ewma(self._p_same, hit, 0.005)
+            if self._was_same:
+                self._p_again = _ewma(self._p_again, hit, 0.005)
+            self._was_same = same
+        return None
+
+    def _stuck_run(self) -> int | None:
+        """Readings in a row that a healthy sensor repeats with chance < stuck_false_rate.
+
+        A run of n equal readings has chance p_same * p_again^(n - 2), where p_again
+        is the chance of repeating again once repeated (noise is correlated). None
+        if the point does not vary enough to tell (e.g. a fixed setpoint).
+        """
+        p1, p2 = self._p_same, self._p_again
+        minimum = self.s.stuck_samples
+        if math.isnan(p1):
+            return None
+        if p1 <= 0.0:
+            return minimum
+        p2 = p1 if math.isnan(p2) else max(p1, p2)
+        if p2 >= 0.6:
+            return None
+        run = 2 + math.ceil(math.log(self.s.stuck_false_rate / p1) / math.log(p2))
+        return max(minimum, run) if run <= 3 * minimum else None
+
+    def _learn(self, ts: float, x: float, expected: float | None, z: float, calm: bool) -> None:
+        """Update the pattern; ``calm``: nothing abnormal, so the noise level may learn too."""
+        if expected is not None:
+            residual = x - expected
+        else:
+            residual = x - self.baseline.expected(ts) if self.baseline.n else 0.0
+        was_ready = self.baseline.ready
+        self.baseline.update(ts, x, residual, spread=calm and abs(z) <= self.s.clip_z)
+        if self.baseline.ready and not was_ready:
+            self._up.reset()
+            self._down.reset()
