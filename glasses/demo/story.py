@@ -35,7 +35,7 @@ STORY: tuple[Beat, ...] = (
     Beat("Next is refused at the hold point", "Next step.", "02_next",
          expect=("step:status=needs_confirmation",)),
     Beat("Confirm the hold point", "Confirm.", "04_confirm",
-         expect=("intent:name=confirm", "work:entry=confirmation")),
+         expect=("intent:name=confirm", "work:entry=confirm")),
     Beat("An open question, answered by the gateway",
          "Hey Jarvis, what's the maximum head pressure on this unit?", "05_question",
          expect=("question:route=gateway", "answer:source=gateway"), keyframe="04_answer"),
