@@ -67,7 +67,9 @@ class Run:
         return " ".join(e.text for e in self.events if isinstance(e, Transcript))
 
 
-async def _collect(voice: VoiceInput, pcm: np.ndarray, listen: bool, realtime: bool) -> list[VoiceEvent]:
+async def _collect(
+    voice: VoiceInput, pcm: np.ndarray, listen: bool, realtime: bool
+) -> list[VoiceEvent]:
     if listen:
         voice.listen()
     return [e async for e in voice.events(ReplaySource(pcm_to_chunks(pcm), realtime=realtime))]
@@ -89,8 +91,14 @@ def section_wake(runs: Sequence[Run]) -> dict[str, float]:
         rate = sum(r.woke for r in wake) / len(wake)
         out[snr_label(snr)] = rate
         missed = [r.fixture.file for r in wake if not r.woke]
-        print(f"  {snr_label(snr):>7}: detected {sum(r.woke for r in wake)}/{len(wake)} = {rate:.1%}"
-              + (f"  missed: {', '.join(missed[:4])}{' ...' if len(missed) > 4 else ''}" if missed else ""))
+        print(
+            f"  {snr_label(snr):>7}: detected {sum(r.woke for r in wake)}/{len(wake)} = {rate:.1%}"
+            + (
+                f"  missed: {', '.join(missed[:4])}{' ...' if len(missed) > 4 else ''}"
+                if missed
+                else ""
+            )
+        )
     return out
 
 
@@ -104,7 +112,10 @@ def section_asr(runs: Sequence[Run]) -> dict[str, float]:
         pairs = [(r.fixture.command_text, r.text) for r in sel]
         exact = sum(normalize(a) == normalize(b) for a, b in pairs) / len(pairs)
         out[snr_label(snr)] = wer(pairs)
-        print(f"  {snr_label(snr):>7}: WER {wer(pairs):.1%}  transcript accuracy {exact:.1%}  (n={len(pairs)})")
+        print(
+            f"  {snr_label(snr):>7}: WER {wer(pairs):.1%}  "
+            f"transcript accuracy {exact:.1%}  (n={len(pairs)})"
+        )
         for r in sel:
             if normalize(r.fixture.command_text) != normalize(r.text) and snr is None:
                 print(f"           {r.fixture.file}: {r.text!r}")
@@ -147,8 +158,10 @@ def section_false_wakes(voice: VoiceInput, minutes: float) -> float:
         per_hour = len(wakes) / hours
         worst = max(worst, per_hour)
         at = ", ".join(f"{w.t:.1f}s" for w in wakes[:5])
-        print(f"  {snr_label(snr):>7}: {len(wakes)} false wakes in {hours * 60:.1f} min = "
-              f"{per_hour:.1f}/hour{'  at ' + at if wakes else ''}")
+        print(
+            f"  {snr_label(snr):>7}: {len(wakes)} false wakes in {hours * 60:.1f} min = "
+            f"{per_hour:.1f}/hour{'  at ' + at if wakes else ''}"
+        )
     return worst
 
 
@@ -182,12 +195,19 @@ def section_latency(voice: VoiceInput, fixtures: Sequence[Fixture]) -> float:
     ratios = [o / b for o, b in zip(ours, base, strict=True)]
     p = lambda xs, q: float(np.percentile(xs, q))  # noqa: E731
     print(f"  n={len(ours)}  ours p50 {p(ours, 50) * 1000:.0f} ms  p95 {p(ours, 95) * 1000:.0f} ms")
-    print(f"  silence {silence * 1000:.0f} ms + raw transcribe: p50 {p(base, 50) * 1000:.0f} ms  "
-          f"p95 {p(base, 95) * 1000:.0f} ms")
-    print(f"  ratio ours / (silence + raw ASR): p50 {statistics.median(ratios):.2f}  "
-          f"p95 {p(ratios, 95):.2f}  (p50 of ours / p50 of baseline: {p(ours, 50) / p(base, 50):.2f})")
-    print(f"  endpoint - (end of speech + silence): median {statistics.median(endpoint_err) * 1000:+.0f} ms, "
-          f"range {min(endpoint_err) * 1000:+.0f} .. {max(endpoint_err) * 1000:+.0f} ms")
+    print(
+        f"  silence {silence * 1000:.0f} ms + raw transcribe: p50 {p(base, 50) * 1000:.0f} ms  "
+        f"p95 {p(base, 95) * 1000:.0f} ms"
+    )
+    print(
+        f"  ratio ours / (silence + raw ASR): p50 {statistics.median(ratios):.2f}  "
+        f"p95 {p(ratios, 95):.2f}  (p50 of ours / p50 of baseline: {p(ours, 50) / p(base, 50):.2f})"
+    )
+    print(
+        "  endpoint - (end of speech + silence): "
+        f"median {statistics.median(endpoint_err) * 1000:+.0f} ms, "
+        f"range {min(endpoint_err) * 1000:+.0f} .. {max(endpoint_err) * 1000:+.0f} ms"
+    )
     return statistics.median(ratios)
 
 
@@ -239,8 +259,12 @@ SECTIONS: list[Callable[[argparse.Namespace], list[tuple[str, bool]]]] = [input_
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="only speed-1.0 fixtures")
-    parser.add_argument("--false-minutes", type=float, default=10.0,
-                        help="minutes of non-wake speech for false wakes (default 10)")
+    parser.add_argument(
+        "--false-minutes",
+        type=float,
+        default=10.0,
+        help="minutes of non-wake speech for false wakes (default 10)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     goals: list[tuple[str, bool]] = []

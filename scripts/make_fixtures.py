@@ -30,16 +30,28 @@ MARGIN_S = 0.03
 
 # (text, command text after the wake phrase or None, intent, slots)
 UTTERANCES: tuple[tuple[str, str | None, str, dict[str, Any]], ...] = (
-    ("Hey Jarvis, start the compressor restart procedure", "start the compressor restart procedure",
-     "start_procedure", {"procedure": "compressor restart"}),
-    ("hey jarvis what's the max head pressure on this unit", "what's the max head pressure on this unit",
-     "ask", {"question": "what's the max head pressure on this unit"}),
+    (
+        "Hey Jarvis, start the compressor restart procedure",
+        "start the compressor restart procedure",
+        "start_procedure",
+        {"procedure": "compressor restart"},
+    ),
+    (
+        "hey jarvis what's the max head pressure on this unit",
+        "what's the max head pressure on this unit",
+        "ask",
+        {"question": "what's the max head pressure on this unit"},
+    ),
     ("Hey Jarvis, next step", "next step", "next_step", {}),
     ("Hey Jarvis, read the warnings", "read the warnings", "read_warnings", {}),
     ("hey jarvis go to step four", "go to step four", "go_to_step", {"number": 4}),
     ("Hey Jarvis, what procedures are there", "what procedures are there", "list_procedures", {}),
-    ("hey jarvis take a note replaced the filter", "take a note replaced the filter",
-     "take_note", {"text": "replaced the filter"}),
+    (
+        "hey jarvis take a note replaced the filter",
+        "take a note replaced the filter",
+        "take_note",
+        {"text": "replaced the filter"},
+    ),
     ("Hey Jarvis, are we connected", "are we connected", "connection_status", {}),
     ("next step", None, "next_step", {}),
     ("go to step four", None, "go_to_step", {"number": 4}),
@@ -47,8 +59,12 @@ UTTERANCES: tuple[tuple[str, str | None, str, dict[str, Any]], ...] = (
     ("previous step", None, "previous_step", {}),
     ("confirm", None, "confirm", {}),
     ("stop", None, "stop", {}),
-    ("record reading three hundred eighty psig", None, "record_reading",
-     {"value": 380, "unit": "psig"}),
+    (
+        "record reading three hundred eighty psig",
+        None,
+        "record_reading",
+        {"value": 380, "unit": "psig"},
+    ),
     ("read the warnings", None, "read_warnings", {}),
     ("what procedures are there", None, "list_procedures", {}),
     ("what is this unit", None, "identify_equipment", {}),
@@ -58,10 +74,18 @@ UTTERANCES: tuple[tuple[str, str | None, str, dict[str, Any]], ...] = (
     ("end procedure", None, "end_procedure", {}),
     ("are we connected", None, "connection_status", {}),
     ("help", None, "help", {}),
-    ("why would head pressure climb after a filter change", None, "ask",
-     {"question": "why would head pressure climb after a filter change"}),
-    ("what is the normal suction pressure for R-410A", None, "ask",
-     {"question": "what is the normal suction pressure for R-410A"}),
+    (
+        "why would head pressure climb after a filter change",
+        None,
+        "ask",
+        {"question": "why would head pressure climb after a filter change"},
+    ),
+    (
+        "what is the normal suction pressure for R-410A",
+        None,
+        "ask",
+        {"question": "what is the normal suction pressure for R-410A"},
+    ),
 )
 
 PIPER_SPEEDS = (0.85, 1.0, 1.2)
@@ -94,20 +118,22 @@ def entries_for(synth: Any, speed: float, out: Path) -> list[dict[str, Any]]:
         pcm, t0, t1 = place(synth.synth(text, speed))
         name = f"{voice_tag}_{round(speed * 100):03d}_{slug(text)}.wav"
         write_wav(out / name, pcm)
-        entries.append({
-            "file": name,
-            "text": text,
-            "command_text": command if command is not None else text,
-            "intent": intent,
-            "slots": slots,
-            "wake": command is not None,
-            "voice": synth.name,
-            "speed": speed,
-            "snr_db": None,
-            "speech_start_s": round(t0, 3),
-            "speech_end_s": round(t1, 3),
-            "duration_s": round(len(pcm) / RATE, 3),
-        })
+        entries.append(
+            {
+                "file": name,
+                "text": text,
+                "command_text": command if command is not None else text,
+                "intent": intent,
+                "slots": slots,
+                "wake": command is not None,
+                "voice": synth.name,
+                "speed": speed,
+                "snr_db": None,
+                "speech_start_s": round(t0, 3),
+                "speech_end_s": round(t1, 3),
+                "duration_s": round(len(pcm) / RATE, 3),
+            }
+        )
     return entries
 
 

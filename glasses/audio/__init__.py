@@ -5,7 +5,14 @@ when a model or device is loaded.
 """
 
 from glasses.audio.config import VoiceConfig
-from glasses.audio.events import NoSpeech, SpeechEnd, SpeechStart, Transcript, VoiceEvent, WakeDetected
+from glasses.audio.events import (
+    NoSpeech,
+    SpeechEnd,
+    SpeechStart,
+    Transcript,
+    VoiceEvent,
+    WakeDetected,
+)
 from glasses.audio.wav import WavError, wav_to_chunks
 
 __all__ = [

@@ -141,9 +141,14 @@ class WhisperAsr:
         if bad:
             log.debug(
                 "discarding segment %r (no_speech %.2f, logprob %.2f, compression %.2f)",
-                seg.text, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio,
+                seg.text,
+                seg.no_speech_prob,
+                seg.avg_logprob,
+                seg.compression_ratio,
             )
-        return Segment(seg.text, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio, not bad)
+        return Segment(
+            seg.text, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio, not bad
+        )
 
     def _plausible(self, text: str) -> bool:
         w = words(text)

@@ -89,7 +89,7 @@ class WakeConfig:
     """openWakeWord detection."""
 
     model: str = "hey_jarvis"
-    """A bundled model name (hey_jarvis, okay_nabu, alexa, hey_mycroft, hey_rhasspy) or a .tflite path."""
+    """A bundled model (hey_jarvis, okay_nabu, alexa, hey_mycroft, hey_rhasspy) or .tflite path."""
     threshold: float = 0.5
     """Probability at or above which the wake word counts as heard."""
     refractory_ms: int = 2000

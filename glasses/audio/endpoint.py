@@ -82,7 +82,7 @@ class Endpointer:
         the wake phrase from the text.
         """
         self.state = EpState.WAITING
-        self._pre = deque(maxlen=max(1, _frames(self.cfg.preroll_ms)))
+        self._pre = deque(maxlen=_frames(self.cfg.preroll_ms) + max(1, self.cfg.start_frames))
         self._since = []
         self._prefix = tuple(prefix)
         self.joined_prefix = False
@@ -147,6 +147,13 @@ class Endpointer:
             self.state = EpState.IDLE
             events.append(EpEvent(EpKind.END, frame.end, t_end, reason))
         return events
+
+    @property
+    def t_last_speech(self) -> float:
+        """Stream time at which the last speech frame of the utterance ended."""
+        if 0 <= self._last_speech_idx < len(self._frames):
+            return self._frames[self._last_speech_idx].end
+        return self._t_listen
 
     def utterance(self) -> Utterance:
         """The utterance so far: pre-roll, speech, and up to ``tail_ms`` after it."""

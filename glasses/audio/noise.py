@@ -26,7 +26,8 @@ def _broadband(n: int, rng: np.random.Generator, slope: float = 1.4) -> np.ndarr
     freqs = np.fft.rfftfreq(n, 1.0 / RATE)
     shape = np.where(freqs < 40.0, 0.0, 1.0 / np.maximum(freqs, 40.0) ** (slope / 2.0))
     x = np.fft.irfft(spectrum * shape, n)
-    return x / (np.std(x) + 1e-12)
+    out: np.ndarray = x / (np.std(x) + 1e-12)
+    return out
 
 
 def _wobble(t: np.ndarray, rng: np.random.Generator, depth: float) -> np.ndarray:
@@ -46,7 +47,8 @@ def _tones(t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         amp = level * _wobble(t, rng, 0.25)
         for k, h in enumerate(_HARMONICS, start=1):
             x += amp * h * np.sin(k * phase + rng.uniform(0, 2 * np.pi))
-    return x / (np.std(x) + 1e-12)
+    out: np.ndarray = x / (np.std(x) + 1e-12)
+    return out
 
 
 def fan_noise(seconds: float, seed: int = 0, level_dbfs: float = -30.0) -> np.ndarray:
@@ -58,7 +60,8 @@ def fan_noise(seconds: float, seed: int = 0, level_dbfs: float = -30.0) -> np.nd
     tonal = _tones(t, rng)
     x = np.sqrt(1 - _TONAL_SHARE) * broad + np.sqrt(_TONAL_SHARE) * tonal
     x = x / (np.sqrt(np.mean(x**2)) + 1e-12) * 10 ** (level_dbfs / 20.0)
-    return x.astype(np.float32)
+    out: np.ndarray = x.astype(np.float32)
+    return out
 
 
 def active_power(speech: np.ndarray, frame: int = 480, rel_db: float = -35.0) -> float:

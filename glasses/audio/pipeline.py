@@ -20,8 +20,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from glasses.audio.asr import AsrResult, WhisperAsr
 from glasses.audio.config import VoiceConfig
-from glasses.audio.endpoint import Endpointer, EpKind, EpState
-from glasses.audio.events import NoSpeech, SpeechEnd, SpeechStart, Transcript, VoiceEvent, WakeDetected
+from glasses.audio.endpoint import Endpointer, EpEvent, EpKind, EpState
+from glasses.audio.events import (
+    NoSpeech,
+    SpeechEnd,
+    SpeechStart,
+    Transcript,
+    VoiceEvent,
+    WakeDetected,
+)
 from glasses.audio.textnorm import strip_wake_phrase
 from glasses.audio.vad import FRAME_MS, Frame, Framer, SpeechDetector, SpeechGate
 from glasses.audio.wake import WakeDetector
@@ -116,11 +123,11 @@ class VoiceInput:
         for frame in self._framer.push(chunk):
             if self._armed and self.mode is Mode.WAKE:
                 self._armed = False
-                self._start_capture(frame.t, after_wake=False, prefix=())
+                self._start_capture(frame.t, prefix=())
             if self.mode is Mode.CAPTURE:
                 speech = self.detector.is_speech(frame, self.cfg.endpoint.vad_aggressiveness)
                 for event in self.endpointer.push(frame, speech):
-                    await self._endpoint_event(event.kind, event, out)
+                    await self._endpoint_event(event, out)
                 continue
             speech = self.detector.is_speech(frame)
             self._recent.append(frame)
@@ -136,7 +143,7 @@ class VoiceInput:
             hit = await loop.run_in_executor(self._wake_pool, work, bytes(feed), t_feed)
             if hit is not None:
                 await out.put(WakeDetected(hit.model, hit.score, hit.t))
-                self._start_capture(t_feed, after_wake=True, prefix=self._wake_phrase())
+                self._start_capture(t_feed, prefix=self._wake_phrase())
 
     def _wake_phrase(self) -> tuple[Frame, ...]:
         """The recent frames since the last long pause: the wake phrase and what led into it."""
@@ -148,7 +155,7 @@ class VoiceInput:
                 start = i + 1
         return tuple(frames[start:])
 
-    def _start_capture(self, t: float, after_wake: bool, prefix: Sequence[Frame]) -> None:
+    def _start_capture(self, t: float, prefix: Sequence[Frame]) -> None:
         self.mode = Mode.CAPTURE
         self._spec = None
         self.gate.reset()
@@ -159,8 +166,8 @@ class VoiceInput:
         self._spec = None
         self.gate.reset()
 
-    async def _endpoint_event(self, kind: EpKind, event: object, out: asyncio.Queue[object]) -> None:
-        t = getattr(event, "t", 0.0)
+    async def _endpoint_event(self, event: EpEvent, out: asyncio.Queue[object]) -> None:
+        kind, t = event.kind, event.t
         if kind is EpKind.SPEECH_START:
             await out.put(SpeechStart(t))
         elif kind is EpKind.SPECULATE:
@@ -172,9 +179,8 @@ class VoiceInput:
             await out.put(NoSpeech(t, "timeout"))
             self._back_to_wake()
         elif kind is EpKind.END:
-            t_eos = getattr(event, "t_speech_end", t)
-            await out.put(SpeechEnd(t, t_eos, getattr(event, "reason", "silence")))
-            self._finish(t_eos, out)
+            await out.put(SpeechEnd(t, event.t_speech_end, event.reason))
+            self._finish(event.t_speech_end, out)
 
     def _finish(self, t_eos: float, out: asyncio.Queue[object]) -> None:
         utt = self.endpointer.utterance()
@@ -182,7 +188,7 @@ class VoiceInput:
         future = self._spec[1] if speculative and self._spec else self._submit(utt.pcm)
         task = asyncio.create_task(
             self._deliver(future, t_eos, speculative, self.endpointer.joined_prefix, out),
-            name="voice-asr"
+            name="voice-asr",
         )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -223,10 +229,8 @@ class VoiceInput:
         if self.mode is not Mode.CAPTURE:
             return
         if self.endpointer.state is EpState.SPEECH:
-            utt = self.endpointer.utterance()
-            t_eos = self._clock[0]
-            await out.put(SpeechEnd(t_eos, t_eos, "stream_end"))
-            self._spec = self._spec if self._spec and self._spec[0] == utt.key else None
+            t_eos = self.endpointer.t_last_speech
+            await out.put(SpeechEnd(self._clock[0], t_eos, "stream_end"))
             self._finish(t_eos, out)
         else:
             await out.put(NoSpeech(self._clock[0], "stream_end"))

@@ -48,9 +48,10 @@ class EspeakSynth:
     """espeak-ng; ``speed`` 1.0 = 165 words per minute."""
 
     def __init__(self, voice: str = "en-us") -> None:
-        self._exe = shutil.which("espeak-ng")
-        if self._exe is None:
+        exe = shutil.which("espeak-ng")
+        if exe is None:
             raise SynthError("espeak-ng is not installed (apt-get install espeak-ng)")
+        self._exe: str = exe
         self.voice = voice
         self.name = f"espeak-ng:{voice}"
 

@@ -68,8 +68,10 @@ def _numbers(tokens: Sequence[str]) -> list[str]:
                 else:
                     total += current * 1000
                     current = 0
-            elif tok == "and" and i + 1 < len(tokens) and (
-                tokens[i + 1] in _UNITS or tokens[i + 1] in _TENS
+            elif (
+                tok == "and"
+                and i + 1 < len(tokens)
+                and (tokens[i + 1] in _UNITS or tokens[i + 1] in _TENS)
             ):
                 pass
             else:

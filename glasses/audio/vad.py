@@ -68,7 +68,7 @@ def level_db(pcm: bytes) -> float:
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
     y = x[1:] - 0.95 * x[:-1]
     power = float(np.dot(y, y)) / max(1, len(y)) / (32768.0**2)
-    return 10.0 * np.log10(power + 1e-12)
+    return 10.0 * float(np.log10(power + 1e-12))
 
 
 class NoiseFloor:
@@ -110,7 +110,9 @@ class SpeechDetector:
 
     @classmethod
     def from_gate(cls, cfg: GateConfig) -> SpeechDetector:
-        return cls(cfg.vad_aggressiveness, cfg.margin_db, cfg.min_level_dbfs, cfg.floor_rise_db_per_s)
+        return cls(
+            cfg.vad_aggressiveness, cfg.margin_db, cfg.min_level_dbfs, cfg.floor_rise_db_per_s
+        )
 
     def is_speech(self, frame: Frame, aggressiveness: int | None = None) -> bool:
         """Call once per frame (it advances the noise floor); ``aggressiveness``
