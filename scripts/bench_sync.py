@@ -49,7 +49,8 @@ from gateway.packs.signing import load_or_create_signing_key, public_key_hex
 from gateway.service.records import RecordStore
 from glasses.pack.check import load_pack
 from glasses.pack.errors import PackError
-from glasses.pack.receiver import PackReceiver, SyncState
+from glasses.pack.outcome import SyncState
+from glasses.pack.receiver import PackReceiver
 from glasses.pack.store import PackStore
 from glasses.pack.sync import sync_pack
 from glasses.pack.verify import load_trusted_keys

@@ -11,7 +11,8 @@ from glasses.pack.check import LoadedPack, load_pack
 from glasses.pack.config import PackConfig
 from glasses.pack.errors import PackError, PackInvalid, SignatureError, TrustedKeyError
 from glasses.pack.importer import import_pack
-from glasses.pack.receiver import PackReceiver, SyncResult, SyncState
+from glasses.pack.outcome import SyncResult, SyncState, SyncStats
+from glasses.pack.receiver import PackReceiver
 from glasses.pack.store import ActivationResult, PackStatus, PackStore, last_sync_time
 from glasses.pack.sync import PackClient, sync_pack
 from glasses.pack.verify import load_trusted_keys, verify_manifest
@@ -29,6 +30,7 @@ __all__ = [
     "SignatureError",
     "SyncResult",
     "SyncState",
+    "SyncStats",
     "TrustedKeyError",
     "import_pack",
     "last_sync_time",

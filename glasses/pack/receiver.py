@@ -14,15 +14,15 @@ of older ones still in flight.
 
 from __future__ import annotations
 
-import enum
+import dataclasses
 import logging
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from glasses.pack.errors import SignatureError
+from glasses.pack.outcome import FINAL_STATES, SyncResult, SyncState, SyncStats
 from glasses.pack.staging import PartWriter, Staging
 from glasses.pack.store import ActivationResult, PackStore
 from glasses.pack.verify import verify_manifest
@@ -38,44 +38,6 @@ from protocol import (
 )
 
 log = logging.getLogger(__name__)
-
-
-class SyncState(enum.StrEnum):
-    IDLE = "idle"
-    RECEIVING = "receiving"
-    UP_TO_DATE = "up_to_date"
-    ACTIVATED = "activated"
-    REFUSED = "refused"
-    FAILED = "failed"
-
-
-FINAL_STATES = frozenset(
-    {SyncState.UP_TO_DATE, SyncState.ACTIVATED, SyncState.REFUSED, SyncState.FAILED}
-)
-
-
-@dataclass(frozen=True)
-class SyncStats:
-    requests: int = 0
-    chunks: int = 0
-    bytes: int = 0
-    duplicates: int = 0
-    """Chunks that arrived again (already stored); only re-acked."""
-    refused: int = 0
-    """Chunks refused: corrupt frames and chunks past a gap."""
-    files_done: int = 0
-    files_restarted: int = 0
-    """Whole files whose SHA-256 differed, fetched again."""
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    state: SyncState
-    version: str | None
-    """The pack offered."""
-    error: str | None = None
-    activation: ActivationResult | None = None
-    stats: SyncStats = SyncStats()
 
 
 class PackReceiver:
@@ -168,7 +130,7 @@ class PackReceiver:
         assert self.manifest is not None
         self._outstanding += 1
         self._progress = False
-        self.stats = replace(self.stats, requests=self.stats.requests + 1)
+        self.stats.requests += 1
         wants = tuple(PackWant(p, self._offsets[p]) for p in self._pending)
         return PackRequest(self.manifest.pack_version, wants)
 
@@ -188,15 +150,14 @@ class PackReceiver:
         if chunk.total_size != file.size or chunk.offset > expected:
             return self._refuse(f"{chunk.path}@{chunk.offset}: expected offset {expected}")
         if end <= expected:
-            self.stats = replace(self.stats, duplicates=self.stats.duplicates + 1)
+            self.stats.duplicates += 1
             return [PackAck(chunk.pack_version, chunk.path, expected)]
         writer = self._writer_for(file)
         writer.append(memoryview(chunk.payload)[expected - chunk.offset :])
         self._offsets[chunk.path] = writer.offset
         self._progress = True
-        self.stats = replace(
-            self.stats, chunks=self.stats.chunks + 1, bytes=self.stats.bytes + end - expected
-        )
+        self.stats.chunks += 1
+        self.stats.bytes += end - expected
         out: list[Message] = [PackAck(chunk.pack_version, chunk.path, writer.offset)]
         if writer.whole:
             self._finish_file(writer)
@@ -217,10 +178,10 @@ class PackReceiver:
         path = writer.file.path
         if writer.finish():
             del self._pending[path], self._offsets[path]
-            self.stats = replace(self.stats, files_done=self.stats.files_done + 1)
+            self.stats.files_done += 1
         else:
             self._offsets[path] = 0
-            self.stats = replace(self.stats, files_restarted=self.stats.files_restarted + 1)
+            self.stats.files_restarted += 1
 
     def on_corrupt(self, reason: str = "corrupt pack chunk") -> list[Message]:
         """A pack_chunk frame failed to decode (bad hash, truncated): ask again. Thread-safe."""
@@ -230,7 +191,7 @@ class PackReceiver:
             return self._refuse(reason)
 
     def _refuse(self, reason: str) -> list[Message]:
-        self.stats = replace(self.stats, refused=self.stats.refused + 1)
+        self.stats.refused += 1
         if self._outstanding >= 2:  # from an older request; the latest one is on its way
             return []
         log.info("pack chunk refused (%s); asking again", reason)
@@ -282,7 +243,8 @@ class PackReceiver:
     ) -> list[Message]:
         self.state = state
         version = self.manifest.pack_version if self.manifest else None
-        self.result = SyncResult(state, version, error, activation, self.stats)
+        stats = dataclasses.replace(self.stats)  # a copy: the result does not change later
+        self.result = SyncResult(state, version, error, activation, stats)
         return []
 
     def close(self) -> None:

@@ -17,28 +17,23 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import logging
 import os
 import shutil
-import tempfile
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from glasses.pack.check import MANIFEST, LoadedPack, load_pack, verify_files
-from glasses.pack.errors import PackError, PackInvalid
-from glasses.pack.verify import (
-    fsync_dir,
-    read_manifest,
-    verify_manifest,
-    write_atomic,
-    write_manifest,
-)
+from glasses.pack.assemble import assemble
+from glasses.pack.check import MANIFEST, LoadedPack, load_pack
+from glasses.pack.errors import PackError
+from glasses.pack.record import last_sync_time, read_sync, write_sync
+from glasses.pack.verify import fsync_dir, read_manifest, verify_manifest
 from protocol import PackManifest
+
+__all__ = ["ActivationResult", "PackStatus", "PackStore", "last_sync_time"]
 
 log = logging.getLogger(__name__)
 
@@ -164,8 +159,8 @@ class PackStore:
             before = self.active_version()
             try:
                 verify_manifest(manifest, keys)
-                incoming = self._assemble(manifest, sources)
-            except PackError as exc:
+                incoming = assemble(self.versions, manifest, sources, self.find_content)
+            except (PackError, OSError) as exc:
                 log.error("pack %s refused: %s", manifest.pack_version, exc)
                 return ActivationResult(False, before, self.previous_version(), str(exc))
             final = self._place(incoming, manifest.pack_version)
@@ -179,28 +174,6 @@ class PackStore:
             self._prune()
         log.info("pack %s active (previous %s)", manifest.pack_version, before)
         return ActivationResult(True, manifest.pack_version, before)
-
-    def _assemble(self, manifest: PackManifest, sources: Mapping[str, Path]) -> Path:
-        incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=self.versions))
-        try:
-            for file in manifest.files:
-                new = sources.get(file.sha256)
-                source = new or self.find_content(file.sha256)
-                if source is None:
-                    raise PackInvalid(f"{file.path}: not downloaded and not in a kept pack")
-                target = incoming / file.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _link_or_copy(source, target)
-                if new is not None:  # kept packs' files are durable already
-                    _fsync_file(target)
-            write_manifest(incoming / MANIFEST, manifest)
-            verify_files(incoming, manifest)
-            for directory in sorted({p for p in incoming.rglob("*") if p.is_dir()} | {incoming}):
-                fsync_dir(directory)
-        except BaseException:
-            shutil.rmtree(incoming, ignore_errors=True)
-            raise
-        return incoming
 
     def _place(self, incoming: Path, version: str) -> Path:
         keep = {self.active_dir(), self.previous_dir()}
@@ -245,14 +218,7 @@ class PackStore:
         self, result: str, version: str | None, error: str | None = None, synced: bool = True
     ) -> None:
         """Remember the outcome of a sync; ``synced`` updates the last-sync time."""
-        status = self.status()
-        data = {
-            "last_sync": time.time() if synced else status.last_sync,
-            "last_result": result,
-            "last_version": version,
-            "last_error": error,
-        }
-        write_atomic(self.root / "sync.json", json.dumps(data, indent=1).encode())
+        write_sync(self.root, result, version, error, synced)
 
     def status(self) -> PackStatus:
         data = read_sync(self.root)
@@ -267,31 +233,3 @@ class PackStore:
 
     def status_dict(self) -> dict[str, object]:
         return asdict(self.status())
-
-
-def read_sync(root: Path) -> dict[str, object]:
-    try:
-        data = json.loads((root / "sync.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def last_sync_time(data_dir: Path, pack_dir: str = "") -> float | None:
-    """When the glasses last synced their pack (Unix time), or None: for the overlay."""
-    root = Path(pack_dir).expanduser() if pack_dir else data_dir / "pack"
-    value = read_sync(root).get("last_sync")
-    return float(value) if isinstance(value, int | float) else None
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-        _fsync_file(target)
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())

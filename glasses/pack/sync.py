@@ -17,7 +17,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from glasses.pack.receiver import PackReceiver, SyncResult
+from glasses.pack.outcome import SyncResult
+from glasses.pack.receiver import PackReceiver
 from glasses.pack.store import PackStore
 from protocol import Message, PackChunk, PackComplete, PackManifest, ProtocolError
 

@@ -15,7 +15,8 @@ import gateway
 from gateway.packs.build import BuiltPack
 from gateway.packs.config import PacksConfig
 from gateway.packs.serve import PackServer, PackStream, serve_pack
-from glasses.pack.receiver import PackReceiver, SyncResult
+from glasses.pack.outcome import SyncResult
+from glasses.pack.receiver import PackReceiver
 from glasses.pack.store import PackStore
 from glasses.pack.sync import sync_pack
 from protocol import Message, decode, encode

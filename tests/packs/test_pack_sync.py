@@ -17,7 +17,8 @@ from gateway.packs.config import PacksConfig
 from gateway.packs.serve import PackServer
 from gateway.packs.signing import sign_manifest
 from glasses.pack.check import load_pack
-from glasses.pack.receiver import PackReceiver, SyncState
+from glasses.pack.outcome import SyncState
+from glasses.pack.receiver import PackReceiver
 from glasses.pack.store import PackStore, last_sync_time
 from glasses.pack.sync import sync_pack
 from protocol import PackFile, PackManifest, decode, encode, sha256_hex
