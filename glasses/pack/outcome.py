@@ -13,6 +13,8 @@ class SyncState(enum.StrEnum):
     RECEIVING = "receiving"
     UP_TO_DATE = "up_to_date"
     ACTIVATED = "activated"
+    DECLINED = "declined"
+    """The offered version was rolled back from on these glasses; not taken again."""
     REFUSED = "refused"
     """The manifest is not signed by a trusted key; nothing was fetched."""
     FAILED = "failed"
@@ -20,7 +22,13 @@ class SyncState(enum.StrEnum):
 
 
 FINAL_STATES = frozenset(
-    {SyncState.UP_TO_DATE, SyncState.ACTIVATED, SyncState.REFUSED, SyncState.FAILED}
+    {
+        SyncState.UP_TO_DATE,
+        SyncState.ACTIVATED,
+        SyncState.DECLINED,
+        SyncState.REFUSED,
+        SyncState.FAILED,
+    }
 )
 
 

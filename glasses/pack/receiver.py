@@ -96,6 +96,10 @@ class PackReceiver:
         ):
             self.store.record_sync("up_to_date", manifest.pack_version)
             return self._finish(SyncState.UP_TO_DATE)
+        if manifest.pack_version == self.store.declined_version():
+            log.info("pack %s was rolled back from; not taking it again", manifest.pack_version)
+            self.store.record_sync("declined", manifest.pack_version)
+            return self._finish(SyncState.DECLINED)
         self.staging.begin(manifest)
         self._pending, self._offsets = self._wanted(manifest)
         self._outstanding, self._stalls = 0, 0

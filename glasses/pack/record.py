@@ -24,14 +24,26 @@ def write_sync(
     root: Path, result: str, version: str | None, error: str | None, synced: bool
 ) -> None:
     """Record an outcome; ``synced`` sets the last-sync time to now (else it is kept)."""
-    previous = read_sync(root).get("last_sync")
-    data = {
-        "last_sync": time.time() if synced else previous,
-        "last_result": result,
-        "last_version": version,
-        "last_error": error,
-    }
+    update_sync(
+        root,
+        last_result=result,
+        last_version=version,
+        last_error=error,
+        **({"last_sync": time.time()} if synced else {}),
+    )
+
+
+def update_sync(root: Path, **fields: object) -> None:
+    """Change some fields of the record, keeping the others."""
+    data = read_sync(root)
+    data.update(fields)
     write_atomic(root / SYNC_FILE, json.dumps(data, indent=1).encode())
+
+
+def declined_version(root: Path) -> str | None:
+    """A version rolled back from (by hand or because it did not load): not taken again."""
+    value = read_sync(root).get("declined")
+    return value if isinstance(value, str) else None
 
 
 def last_sync_time(data_dir: Path, pack_dir: str = "") -> float | None:

@@ -29,7 +29,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from glasses.pack.assemble import assemble
 from glasses.pack.check import MANIFEST, LoadedPack, load_pack
 from glasses.pack.errors import PackError
-from glasses.pack.record import last_sync_time, read_sync, write_sync
+from glasses.pack.record import (
+    declined_version,
+    last_sync_time,
+    read_sync,
+    update_sync,
+    write_sync,
+)
 from glasses.pack.verify import fsync_dir, read_manifest, verify_manifest
 from protocol import PackManifest
 
@@ -56,6 +62,8 @@ class PackStatus:
     last_sync: float | None
     last_result: str | None
     last_error: str | None
+    declined: str | None = None
+    """Rolled back from; sync does not take this version again."""
 
 
 class PackStore:
@@ -170,8 +178,10 @@ class PackStore:
             except PackError as exc:
                 log.error("pack %s does not load, rolled back: %s", manifest.pack_version, exc)
                 self._undo(final, old, old_previous)
+                update_sync(self.root, declined=manifest.pack_version)
                 return ActivationResult(False, before, self.previous_version(), str(exc), True)
             self._prune()
+            update_sync(self.root, declined=None)
         log.info("pack %s active (previous %s)", manifest.pack_version, before)
         return ActivationResult(True, manifest.pack_version, before)
 
@@ -211,6 +221,7 @@ class PackStore:
                 return ActivationResult(False, version, None, f"previous pack is damaged: {exc}")
             self._point("current", previous)
             self._point("previous", current)
+            update_sync(self.root, declined=version)  # do not sync it back in at once
             return ActivationResult(True, self.active_version(), version)
 
     # -- sync record ---------------------------------------------------------
@@ -229,7 +240,12 @@ class PackStore:
             last_sync=float(stamp) if isinstance(stamp, int | float) else None,
             last_result=str(result) if result is not None else None,
             last_error=str(error) if error is not None else None,
+            declined=declined_version(self.root),
         )
+
+    def declined_version(self) -> str | None:
+        """The version rolled back from; sync does not take it again (a newer one, yes)."""
+        return declined_version(self.root)
 
     def status_dict(self) -> dict[str, object]:
         return asdict(self.status())

@@ -164,6 +164,19 @@ async def test_pack_that_does_not_load_is_rolled_back(
     assert "crac-reference.md" in (activation.error or "")
     assert store_v1.active_version() == pack_v1.version
     assert store_v1.status().last_result == "failed"
+    again = await attempt_sync(BuiltPack(broken_dir, manifest), store_v1, trusted, MemoryLink())
+    assert again.result is not None and again.result.state is SyncState.DECLINED
+    assert again.stream.stats.requests == 0  # not fetched again on every connection
+
+
+async def test_version_rolled_back_from_is_not_synced_back(store_v1, pack_v1, pack_v2, trusted):
+    first = await attempt_sync(pack_v2, store_v1, trusted, MemoryLink())
+    assert first.result is not None and first.result.state is SyncState.ACTIVATED
+    assert store_v1.rollback(trusted).ok
+    again = await attempt_sync(pack_v2, store_v1, trusted, MemoryLink())
+    assert again.result is not None and again.result.state is SyncState.DECLINED
+    assert store_v1.active_version() == pack_v1.version
+    assert store_v1.status().declined == pack_v2.version
 
 
 async def test_up_to_date_asks_for_nothing(store_v1, pack_v1, trusted):
