@@ -198,7 +198,10 @@ class TelemetryEngine:
 
 
 def trend(recent: Sequence[tuple[float, float]], noise: float) -> Trend:
-    """Least-squares change across the recent samples, against the point's noise."""
+    """Least-squares change across the recent samples, if clearly beyond the point's noise.
+
+    "Clearly": more than 2.5 standard errors of the fitted change (noise ``noise``).
+    """
     n = len(recent)
     if n < 3:
         return Trend.UNKNOWN
@@ -210,9 +213,11 @@ def trend(recent: Sequence[tuple[float, float]], noise: float) -> Trend:
     if var <= 0:
         return Trend.FLAT
     slope = sum((t - mt) * (v - mv) for t, v in zip(ts, vs, strict=True)) / var
-    change = slope * (ts[-1] - ts[0])
-    if change > max(noise, 1e-9):
+    span = ts[-1] - ts[0]
+    change = slope * span
+    threshold = max(2.5 * noise * span / math.sqrt(var), 1e-9)
+    if change > threshold:
         return Trend.UP
-    if change < -max(noise, 1e-9):
+    if change < -threshold:
         return Trend.DOWN
     return Trend.FLAT

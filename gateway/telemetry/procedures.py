@@ -92,7 +92,8 @@ class ProcedureResolver:
             extra = set()
         best: tuple[int, int, str] | None = None
         for doc in self.documents:
-            score = self._score(doc, point, core - _STOP, extra)
+            sensor = kind in (AlertKind.STUCK, AlertKind.DROPOUT)
+            score = self._score(doc, point, core - _STOP, extra, sensor)
             if score <= 0:
                 continue
             rank = (score, 1 if _kind(doc) == "EOP" else 0, doc.id)
@@ -100,8 +101,13 @@ class ProcedureResolver:
                 best = rank
         return best[2] if best else None
 
-    def _score(self, doc: DocumentLike, point: Point, core: set[str], extra: set[str]) -> int:
-        """0 unless the document is for this equipment and mentions this point."""
+    def _score(
+        self, doc: DocumentLike, point: Point, core: set[str], extra: set[str], sensor: bool
+    ) -> int:
+        """0 unless the document is for this equipment and mentions this point.
+
+        For a sensor fault (stuck, dropout) the document must also be about sensors.
+        """
         etype = self.types.get(point.tag, "")
         if point.tag in doc.equipment_tags:
             base = 3
@@ -113,6 +119,8 @@ class ProcedureResolver:
         phrases = [_words(p) for p in (*doc.keywords, *doc.alarm_codes)]
         matched = sum(1 for w in phrases if w and w <= vocab and w & core)
         title = _words(doc.title) - _STOP
+        if sensor and not (title & extra or any(w & extra for w in phrases)):
+            return 0
         title_core = len(title & core)
         relevance = 2 * matched + title_core + (len(title & extra) if title_core else 0)
         if relevance < 2 or not (matched or title_core):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,7 +67,10 @@ def encode(address: ModbusAddress, value: float) -> list[int]:
     raw: float | int = (value - address.offset) / address.scale
     if not address.data_type.is_float:
         raw = round(raw)
-    data = address.data_type.struct.pack(raw)
+    try:
+        data = address.data_type.struct.pack(raw)
+    except struct.error as exc:
+        raise ValueError(f"{value} does not fit {address.data_type.name.lower()}: {exc}") from None
     words = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
     if address.word_order is WordOrder.LITTLE:
         words.reverse()
