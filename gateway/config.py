@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gateway.knowledge.config import KnowledgeConfig
+from gateway.security.config import SecurityConfig
 from gateway.service.config import ServiceConfig
 from protocol.configtree import load
 
@@ -40,6 +41,7 @@ class GatewayConfig:
     models: ModelsConfig = field(default_factory=ModelsConfig)
     service: ServiceConfig = field(default_factory=ServiceConfig)
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
 
 
 def from_args(args: argparse.Namespace) -> tuple[GatewayConfig, dict[str, str]]:

@@ -51,13 +51,17 @@ async def running_gateway(config: GatewayConfig) -> AsyncIterator[GatewayServer]
         queue=FairQueue(config.service.queue_capacity),
     )  # fmt: skip
     from gateway.dashboard import mount
+    from gateway.security.setup import secure_hub
 
     mount(hub)
-    server = GatewayServer(hub)
+    secured = secure_hub(hub, data, config.security)
+    server = GatewayServer(hub, secured.ssl_context)
     await server.start()
+    secured.start()
     try:
         yield server
     finally:
         await server.stop()
+        await secured.aclose()
         hub.records.close()
         await base.aclose()

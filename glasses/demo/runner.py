@@ -76,6 +76,21 @@ class Demo:
         self.server = await stack.enter_async_context(running_gateway(gateway_config(self.out_dir)))
         self.gateway = stack
 
+    async def pair(self) -> None:
+        """Pair the glasses as a technician would: a one-time code, the pinned certificate."""
+        from glasses.pairing import pair_with_gateway, save_pairing
+
+        hub = self.server.hub
+        code = hub.devices.create_code()
+        cfg = glasses_config(self.out_dir)
+        pairing = await asyncio.to_thread(
+            pair_with_gateway, self.server.uri, code, hub.fingerprint, cfg.device_id,
+            cfg.device_name,
+        )  # fmt: skip
+        save_pairing(cfg.data_dir, pairing)
+        self.say(f"paired the glasses with {hub.gateway_name} (certificate "
+                 f"{hub.fingerprint[:16]}…, code {code})")  # fmt: skip
+
     async def stop_gateway(self) -> None:
         if self.gateway is not None:
             await self.gateway.aclose()
@@ -97,6 +112,7 @@ class Demo:
         self._loop = asyncio.get_running_loop()
         self.say("starting the gateway with the sample site (indexing documents, loading models)")
         await self.start_gateway()
+        await self.pair()
         options = RunOptions(speak=str(self.out_dir / "replies.wav"), gateway="auto",
                              events=str(self.out_dir / "events.jsonl"))  # fmt: skip
         self.app = app = GlassesApp(glasses_config(self.out_dir), options)

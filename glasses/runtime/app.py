@@ -103,15 +103,29 @@ class GlassesApp:
             self.core.speaker = PiperSpeaker(self.tts)
         self._core_task = asyncio.create_task(self.core.run(), name="core")
         if options.gateway != "off":
+            link_config, identity = self._link_identity()
             self.link = LinkManager(
-                replace(config.link, gateway=options.gateway),
-                Identity(config.device_id, config.device_name), self.core.resume_state,
+                replace(link_config, gateway=options.gateway), identity, self.core.resume_state,
                 self.core.on_link_message, self.core.on_link_status,
                 KnownGateways(config.data_dir / "known_gateways.json"),
             )  # fmt: skip
             self.core.attach_link(self.link)
             await self.link.start()
         self.events.emit("ready", procedures=len(self.library.procedures), gateway=options.gateway)
+
+    def _link_identity(self) -> tuple[Any, Identity]:
+        """Pinned fingerprints and token from ``glasses pair``; unpaired glasses trust no
+        gateway unless ``link.insecure`` is set (a lab)."""
+        from glasses.pairing import link_identity, load_pairings
+
+        config = self.config
+        pairings = load_pairings(config.data_dir)
+        identity = link_identity(config.device_id, config.device_name, pairings)
+        if not pairings and not config.link.insecure:
+            log.warning("not paired with any gateway: run 'glasses pair' (offline until then)")
+            identity = replace(identity, pinned=frozenset())
+        uris = (*config.link.uris, *(p.uri for p in pairings if p.uri not in config.link.uris))
+        return replace(config.link, uris=uris), identity
 
     def _load_speaker(self, sink: SinkConfig) -> Any:
         from glasses.tts.speaker import Speaker
