@@ -47,16 +47,21 @@ class Embedder:
         batch_size: int = 32,
         progress: Callable[[int], None] | None = None,
     ) -> npt.NDArray[np.float32]:
-        """Embed many texts in batches; ``progress(n)`` is called after each batch."""
+        """Embed many texts in batches; ``progress(n)`` is called after each batch.
+
+        Texts are batched by length (less padding), results come back in input order.
+        """
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(texts), batch_size):
-            batch = list(texts[start : start + batch_size])
+            ids = order[start : start + batch_size]
+            batch = [texts[i] for i in ids]
             with self._lock:
                 vecs = self._model.encode(
                     batch, batch_size=batch_size, normalize_embeddings=True,
                     convert_to_numpy=True, show_progress_bar=False,
                 )
-            out[start : start + len(batch)] = vecs
+            out[ids] = vecs
             if progress is not None:
                 progress(len(batch))
         return out
