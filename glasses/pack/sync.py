@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from websockets.exceptions import ConnectionClosed
 
 from glasses.pack.outcome import SyncResult
 from glasses.pack.receiver import PackReceiver
@@ -124,7 +125,7 @@ class PackClient:
         self._on_result = on_result
         self._queue: asyncio.Queue[Message | _Corrupt] | None = None
         self._task: asyncio.Task[None] | None = None
-        self._stopping: asyncio.Task[None] | None = None
+        self._stopping: set[asyncio.Task[None]] = set()
         self._dropped = 0
         self.last_result: SyncResult | None = None
 
@@ -159,7 +160,7 @@ class PackClient:
         self._queue = asyncio.Queue(self._queue_size)
         self._dropped = 0
         receiver = PackReceiver(self.store, self.keys, self._max_stalls)
-        previous, self._stopping = self._stopping, None
+        previous, self._stopping = self._stopping, set()
         self._task = asyncio.create_task(
             self._run(receiver, self._queue, previous), name="pack-sync"
         )
@@ -168,10 +169,10 @@ class PackClient:
         self,
         receiver: PackReceiver,
         queue: asyncio.Queue[Message | _Corrupt],
-        previous: asyncio.Task[None] | None,
+        previous: set[asyncio.Task[None]],
     ) -> None:
-        if previous is not None:  # its worker thread may still be writing
-            await asyncio.gather(previous, return_exceptions=True)
+        # a cancelled sync's worker thread may still be writing: let it finish first
+        await asyncio.gather(*previous, return_exceptions=True)
         try:
             while not receiver.done:
                 await _step(receiver, _batch(queue, await queue.get()), self._send)
@@ -180,6 +181,9 @@ class PackClient:
                     await _step(receiver, [_Corrupt("pack queue overflow")], self._send)
         except asyncio.CancelledError:
             raise
+        except (ConnectionError, ConnectionClosed) as exc:
+            log.info("pack sync paused, the link closed (%s); it resumes next time", exc)
+            return
         except Exception:
             log.exception("pack sync failed")
             return
@@ -193,11 +197,12 @@ class PackClient:
         """Stop the sync in progress; what was staged resumes on the next manifest."""
         if self._task is not None:
             self._task.cancel()
-            self._stopping, self._task = self._task, None
+            self._stopping.add(self._task)
+            self._task = None
 
     async def close(self) -> None:
-        for task in (self._task, self._stopping):
-            if task is not None:
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-        self._task = self._stopping = None
+        tasks = {*self._stopping, *([self._task] if self._task is not None else [])}
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._task, self._stopping = None, set()

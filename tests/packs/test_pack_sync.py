@@ -14,15 +14,21 @@ from websockets.asyncio.server import serve
 
 from gateway.packs.build import BuiltPack
 from gateway.packs.config import PacksConfig
-from gateway.packs.serve import PackServer
+from gateway.packs.serve import PackServer, serve_pack
 from gateway.packs.signing import sign_manifest
 from glasses.pack.check import load_pack
-from glasses.pack.outcome import SyncState
+from glasses.pack.outcome import SyncResult, SyncState
 from glasses.pack.receiver import PackReceiver
 from glasses.pack.store import PackStore, last_sync_time
-from glasses.pack.sync import sync_pack
-from protocol import PackFile, PackManifest, decode, encode, sha256_hex
-from tests.packs.packkit import MemoryLink, attempt_sync, copy_pack, flip_last_byte
+from glasses.pack.sync import PackClient, sync_pack
+from protocol import Message, PackFile, PackManifest, ProtocolError, decode, encode, sha256_hex
+from tests.packs.packkit import (
+    LinkCut,
+    MemoryLink,
+    attempt_sync,
+    copy_pack,
+    flip_last_byte,
+)
 
 
 def wanted_bytes(store_had: BuiltPack | None, pack: BuiltPack) -> int:
@@ -216,3 +222,41 @@ async def test_sync_over_a_real_websocket(tmp_path, pack_v2, trusted):
     assert result.state is SyncState.ACTIVATED
     assert result.stats.bytes == pack_v2.total_bytes - 0  # a fresh store fetches everything
     assert_active(store, pack_v2, trusted)
+
+
+async def test_pack_client_for_the_link_resumes_after_a_disconnect(
+    store_v1, pack_v1, pack_v2, trusted
+):
+    """The link feeds PackClient from its receive callback and tells it of disconnects."""
+    links = [MemoryLink(cut_at_chunk=6, tamper={3: flip_last_byte}), MemoryLink()]
+    results: list[SyncResult] = []
+
+    def finished(result: SyncResult) -> None:
+        results.append(result)
+        links[-1].cut()  # end the test's connection
+
+    async def send(message: Message) -> None:  # the link's send, whatever the connection
+        await current.glasses_send(message)
+
+    client = PackClient(store_v1, trusted, send, on_result=finished)
+    for current in links:
+        stream = PackServer(pack_v2, PacksConfig(chunk_size=16 * 1024)).stream(current.gateway_send)
+        gateway = asyncio.create_task(serve_pack(stream, current.gateway_recv))
+        while True:  # the link's receive loop
+            try:
+                message = await asyncio.wait_for(current.glasses_recv(), 30)
+            except ProtocolError as exc:
+                client.on_corrupt_frame(str(exc))
+                continue
+            except LinkCut:
+                client.connection_lost()
+                break
+            assert client.on_message(message)
+        await asyncio.gather(gateway, return_exceptions=True)
+        if current is links[0]:
+            assert not results and store_v1.active_version() != pack_v2.version
+    await client.close()
+    assert [r.state for r in results] == [SyncState.ACTIVATED]
+    assert client.last_result is results[0]
+    assert results[0].stats.bytes < wanted_bytes(pack_v1, pack_v2)  # resumed, not restarted
+    assert_active(store_v1, pack_v2, trusted)
