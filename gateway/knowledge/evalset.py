@@ -45,7 +45,8 @@ def load_eval_questions(path: Path) -> list[EvalQuestion]:
         text, expected = item.get("text"), item.get("expected")
         if not isinstance(text, str) or not isinstance(expected, list) or not expected:
             raise ValueError(f"{path}: question {i} needs text and a non-empty expected list")
-        out.append(EvalQuestion(text, tuple(map(str, expected)), str(item.get("equipment_tag", ""))))
+        tag = str(item.get("equipment_tag", ""))
+        out.append(EvalQuestion(text, tuple(map(str, expected)), tag))
     return out
 
 
