@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from protocol.cli import build_parser, run
 
-COMMANDS: tuple[str, ...] = ("models", "serve", "ingest", "ask", "pair", "devices", "audit")
+COMMANDS: tuple[str, ...] = ("models", "serve", "ingest", "ask", "pair", "devices", "audit", "config")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

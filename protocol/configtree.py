@@ -174,3 +174,13 @@ def load(
     for key in flatten(config):
         sources.setdefault(key, "default")
     return config, sources
+
+
+def describe(config: Any, sources: Mapping[str, str]) -> str:
+    """``key = value  # source`` for every leaf, as ``config show`` prints it."""
+    lines = []
+    for key, value in flatten(config).items():
+        shown = value.value if isinstance(value, enum.Enum) else value
+        text = str(shown) if isinstance(shown, Path) else repr(shown)
+        lines.append(f"{key} = {text}  # {sources.get(key, 'default')}")
+    return "\n".join(lines)
