@@ -32,6 +32,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="auto: discover; off: never connect; or a ws:// / wss:// URI")
     p.add_argument("--events", metavar="PATH|-", help="write the events stream here (- = stdout)")
     p.add_argument("--realtime", action="store_true", help="pace replayed audio in real time")
+    p.add_argument("--camera", default="", metavar="SRC",
+                   help="camera: device index (0), video file, image folder or still image")
+    p.add_argument("--overlay-out", default="", metavar="window|FILE.mp4|DIR",
+                   help="where the overlay goes (default out/overlay.mp4)")
     p.set_defaults(func=run)
 
 
@@ -48,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"glasses: no such audio file: {path}", file=sys.stderr)
             return int(ExitCode.USAGE)
     options = RunOptions(tuple(args.audio or ()), args.speak, args.gateway, args.events,
-                         realtime=args.realtime)  # fmt: skip
+                         realtime=args.realtime, camera=args.camera,
+                         overlay_out=args.overlay_out)  # fmt: skip
     try:
         asyncio.run(run_app(config, options))
     except MissingModelError as exc:

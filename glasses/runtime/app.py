@@ -34,6 +34,10 @@ class RunOptions:
     gap_s: float = 1.0
     """Silence around each replayed file."""
     realtime: bool = False
+    camera: str = ""
+    """Camera: a device index, a video file, an image folder or a still image; empty: none."""
+    overlay_out: str = ""
+    """Where the overlay goes: ``window``, an ``.mp4`` path or a folder of PNG frames."""
 
 
 def library_for(config: GlassesConfig) -> Library:
@@ -79,6 +83,7 @@ class GlassesApp:
         self.tts: Any = None
         self.link: LinkManager | None = None
         self._core_task: asyncio.Task[None] | None = None
+        self.camera: Any = None
 
     async def start(self) -> None:
         from glasses.audio.pipeline import VoiceInput
@@ -111,6 +116,15 @@ class GlassesApp:
             )  # fmt: skip
             self.core.attach_link(self.link)
             await self.link.start()
+        if options.camera:
+            from glasses.pack.record import last_sync_time
+            from glasses.runtime.camera_stage import CameraStage
+
+            self.camera = CameraStage(
+                self.core, options.camera, options.overlay_out or "out/overlay.mp4",
+                config.overlay, lambda: last_sync_time(config.data_dir),
+            )  # fmt: skip
+            self.camera.start()
         self.events.emit("ready", procedures=len(self.library.procedures), gateway=options.gateway)
 
     def _link_identity(self) -> tuple[Any, Identity]:
@@ -152,6 +166,8 @@ class GlassesApp:
     async def stop(self) -> None:
         if self.tts is not None:
             await self.tts.wait_idle()
+        if self.camera is not None:
+            await self.camera.stop()
         if self._core_task is not None:
             self._core_task.cancel()
             await asyncio.gather(self._core_task, return_exceptions=True)
