@@ -1,5 +1,5 @@
 """``gateway pack``: build the site's knowledge pack, export it for air-gapped sites,
-print the public key the glasses must trust."""
+print the public key the glasses must trust (and write it as a PEM file)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         description="build: pack the site's documents, equipment registry and derived indexes "
         "into a signed, versioned pack (reused when nothing changed). export FILE: write the "
         "pack as one file for sites without a network (built first if needed). key: print the "
-        "public key the glasses must list in pack.trusted_keys.",
+        "public key the glasses must list in pack.trusted_keys (hex, and a .pub.pem file).",
         epilog="Example: gateway pack export /media/usb/site-pack.tar",
     )
     p.add_argument("action", choices=("build", "export", "key"), help="what to do")
@@ -56,7 +56,12 @@ def _settings(args: argparse.Namespace) -> tuple[Any, Path]:
 def run(args: argparse.Namespace) -> int:
     from gateway.packs.build import PackBuildError, build_pack
     from gateway.packs.export import export_pack
-    from gateway.packs.signing import SigningKeyError, load_or_create_signing_key, public_key_hex
+    from gateway.packs.signing import (
+        SigningKeyError,
+        load_or_create_signing_key,
+        public_key_hex,
+        public_key_pem,
+    )
 
     if args.action == "export" and args.file is None:
         return _fail("export needs the FILE to write", ExitCode.USAGE)
@@ -69,7 +74,11 @@ def run(args: argparse.Namespace) -> int:
         "public_key": public_key_hex(key),
         "key_file": str(packs.key_path(data_dir)),
     }
-    if args.action != "key":
+    if args.action == "key":
+        pem = packs.key_path(data_dir).with_suffix(".pub.pem")
+        pem.write_bytes(public_key_pem(key))
+        out["public_pem"] = str(pem)
+    else:
         try:
             pack = build_pack(packs.site_path(), packs.packs_path(data_dir), key, keep=packs.keep)
         except (PackBuildError, OSError) as exc:

@@ -89,11 +89,13 @@ def _gateway(tmp_path: Path, site: Path) -> tuple[Path, str]:
 
 
 def test_export_then_import_offline(tmp_path, capsys):
-    export, key = _gateway(tmp_path, make_site(tmp_path / "site", edit="Air-gapped edition."))
+    export, _ = _gateway(tmp_path, make_site(tmp_path / "site", edit="Air-gapped edition."))
+    assert gateway_cli("--set", f"data_dir={tmp_path / 'gateway'}", "pack", "key") == ExitCode.OK
+    pem = tmp_path / "gateway" / "pack_signing_key.pub.pem"  # handed over at pairing
     glasses = tmp_path / "glasses"
     assert (
         glasses_cli(
-            "--set", f"data_dir={glasses}", "pack", "import", str(export), "--trusted-key", key
+            "--set", f"data_dir={glasses}", "pack", "import", str(export), "--trusted-key", str(pem)
         )
         == ExitCode.OK
     )
