@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from gateway.telemetry.detector import Finding
+from gateway.telemetry.findings import Finding
 from gateway.telemetry.model import (
     Alert,
     AlertCategory,

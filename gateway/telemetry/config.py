@@ -7,11 +7,11 @@ lead assembles it into ``gateway/config.py``. Defaults are tuned by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 SAMPLE_SITE = Path(__file__).resolve().parent.parent / "sample_site"
-DEFAULT_DB = Path.home() / ".local" / "state" / "hands-free-dc" / "telemetry.sqlite3"
+DATA_DIR = Path("var/gateway")
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,15 @@ class TelemetryConfig:
     """The gateway's telemetry service."""
 
     enabled: bool = True
-    points: Path = SAMPLE_SITE / "points.toml"
-    """The site's point list."""
-    db: Path = DEFAULT_DB
-    """SQLite file for readings and alerts (WAL mode)."""
-    docs: Path | None = SAMPLE_SITE / "docs"
-    """Site documents whose front matter maps alerts to procedures (None: point list only)."""
+    """Poll and alert at all."""
+    points: Path | None = None
+    """The site's point list (None: SITE_DIR/points.toml)."""
+    db: Path | None = None
+    """SQLite file for readings and alerts, WAL mode (None: DATA_DIR/telemetry.sqlite3)."""
+    docs: Path | None = None
+    """Documents whose front matter maps alerts to procedures (None: SITE_DIR/docs)."""
+    use_documents: bool = True
+    """Look procedures up in the documents when the point list names none."""
     retention_days: float = 30.0
     """Readings older than this are deleted."""
     max_rows: int = 20_000_000
@@ -89,3 +92,20 @@ class TelemetryConfig:
     comm_loss_polls: int = 2
     """Failed polls in a row that raise a communication-lost alert."""
     detection: DetectionSettings = field(default_factory=DetectionSettings)
+
+    def resolve(self, site_dir: Path = SAMPLE_SITE, data_dir: Path = DATA_DIR) -> TelemetryConfig:
+        """Fill the unset paths from the gateway's site and data directories."""
+        return replace(
+            self,
+            points=self.points or site_dir / "points.toml",
+            db=self.db or data_dir / "telemetry.sqlite3",
+            docs=self.docs or site_dir / "docs",
+        )
+
+    @property
+    def points_path(self) -> Path:
+        return self.resolve().points or SAMPLE_SITE / "points.toml"
+
+    @property
+    def db_path(self) -> Path:
+        return self.resolve().db or DATA_DIR / "telemetry.sqlite3"

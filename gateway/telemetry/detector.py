@@ -10,87 +10,19 @@ A category absent from the observation carries no information this sample
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import deque
-from dataclasses import dataclass, field
 
 from gateway.telemetry.baseline import SeasonalBaseline
 from gateway.telemetry.config import DetectionSettings
+from gateway.telemetry.findings import Cusum, Finding, Observation, Run
 from gateway.telemetry.model import AlertCategory, AlertKind, Severity
 from gateway.telemetry.points import Point
+from gateway.telemetry.stuck import StuckDetector
+
+__all__ = ["Finding", "Observation", "PointDetector"]
 
 _PRIORITY = {AlertKind.HARD_LIMIT: 4, AlertKind.RANGE: 3, AlertKind.STEP: 2, AlertKind.DRIFT: 1}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    kind: AlertKind
-    severity: Severity
-    confirmed: bool
-    since: float
-    direction: int
-    """+1 above / rising, -1 below / falling, 0 neither."""
-    limit: float | None = None
-    """The limit crossed, for HARD_LIMIT and RANGE."""
-
-
-@dataclass(frozen=True, slots=True)
-class Observation:
-    ts: float
-    value: float | None
-    expected: float | None
-    findings: dict[AlertCategory, Finding | None] = field(default_factory=dict)
-
-
-class _Run:
-    """A run of consecutive samples with some property: how many, since when."""
-
-    __slots__ = ("count", "since")
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.since = math.nan
-
-    def extend(self, ts: float) -> None:
-        if self.count == 0:
-            self.since = ts
-        self.count += 1
-
-
-class _Cusum:
-    """One-sided CUSUM on standardised deviations, remembering where it started."""
-
-    __slots__ = ("onset", "s", "zs")
-
-    def __init__(self) -> None:
-        self.s = 0.0
-        self.onset = math.nan
-        self.zs: deque[float] = deque(maxlen=64)
-
-    def add(self, ts: float, increment: float, z: float, k: float, cap: float) -> None:
-        """Accumulate ``increment - k``; ``z`` (the plain deviation) is kept to classify."""
-        if self.s <= 0.0:
-            self.onset, self.zs = ts, deque(maxlen=64)
-        self.s = min(cap, max(0.0, self.s + increment - k))
-        if self.s > 0.0:
-            self.zs.append(z)
-
-    def looks_abrupt(self) -> bool:
-        """A step keeps its size from the onset; a drift grows from near zero."""
-        zs = list(self.zs)
-        if len(zs) < 2:
-            return True
-        half = len(zs) // 2
-        early, late = sum(zs[:half]) / half, sum(zs[half:]) / (len(zs) - half)
-        return early >= 0.7 * late
-
-    def reset(self) -> None:
-        self.s, self.onset = 0.0, math.nan
-
-
-def _ewma(old: float, new: float, alpha: float) -> float:
-    return new if math.isnan(old) else old + alpha * (new - old)
 
 
 class PointDetector:
@@ -105,15 +37,12 @@ class PointDetector:
             self.baseline.seed(point.baseline)
         self._margin = settings.range_margin * width
         self._zs: deque[float] = deque(maxlen=settings.step_samples)
-        self._up, self._down = _Cusum(), _Cusum()
+        self._up, self._down = Cusum(), Cusum()
         self._excursion = math.nan
-        self._hard, self._range, self._same, self._missing = _Run(), _Run(), _Run(), _Run()
-        self._same_value = math.nan
+        self._hard, self._range, self._missing = Run(), Run(), Run()
+        self._stuck = StuckDetector(settings, point.resolution)
         self._prev_residual: float | None = None
         self._unsettled = 0
-        self._p_same = self._p_again = math.nan
-        self._was_same = False
-        self._last: float | None = None
 
     # -- public -----------------------------------------------------------------
     def observe(self, ts: float, value: float | None) -> Observation:
@@ -127,13 +56,12 @@ class PointDetector:
         findings[AlertCategory.VALUE] = max(
             candidates, key=lambda f: (f.severity, f.confirmed, _PRIORITY[f.kind]), default=None
         )
-        stuck = self._stuck(ts, value)
+        stuck = self._stuck.observe(ts, value)
         findings[AlertCategory.SENSOR] = stuck
         calm = findings[AlertCategory.VALUE] is None
         self._unsettled = 0 if calm else self._unsettled + 1
         if stuck is None and (calm or self._unsettled > self.s.pause_samples):
             self._learn(ts, value, expected, z, calm)
-        self._last = value
         return Observation(ts, value, expected, findings)
 
     def warm_up(self, ts: list[float], values: list[float]) -> None:
@@ -141,17 +69,7 @@ class PointDetector:
         if self.point.baseline is not None or not ts:
             return
         self.baseline.fit(ts, values)
-        good = [v for v in values if math.isfinite(v)]
-        eps = max(self.point.resolution / 2, 1e-12)
-        pairs = list(itertools.pairwise(good))
-        if len(pairs) >= self.s.stuck_samples:
-            same = [abs(b - a) <= eps for a, b in pairs]
-            self._p_same = sum(same) / len(same)
-            again = [b for a, b in itertools.pairwise(same) if a]
-            if again:
-                self._p_again = sum(again) / len(again)
-        if good:
-            self._last = good[-1]
+        self._stuck.warm_up(values)
 
     @property
     def ready(self) -> bool:
@@ -166,7 +84,7 @@ class PointDetector:
     # -- detectors --------------------------------------------------------------
     def _missed(self, ts: float) -> Observation:
         self._missing.extend(ts)
-        self._same.count = 0
+        self._stuck.gap()
         self._prev_residual = None
         self.baseline.gap()
         finding = None
@@ -191,7 +109,7 @@ class PointDetector:
         x: float,
         low: float | None,
         high: float | None,
-        run: _Run,
+        run: Run,
         kind: AlertKind,
         severity: Severity,
     ) -> Finding | None:
@@ -246,46 +164,6 @@ class PointDetector:
             since = self._excursion if not math.isnan(self._excursion) else ts
             return Finding(AlertKind.DRIFT, Severity.WARNING, False, since, direction), expected, z
         return None, expected, z
-
-    def _stuck(self, ts: float, x: float) -> Finding | None:
-        """Identical readings for longer than this point's noise makes believable."""
-        eps = max(self.point.resolution / 2, 1e-9 * max(1.0, abs(x)))
-        same = self._same.count > 0 and abs(x - self._same_value) <= eps
-        if same:
-            self._same.extend(ts)
-        else:
-            self._same.count = 0
-            self._same.extend(ts)
-            self._same_value = x
-        needed = self._stuck_run()
-        if needed is not None and self._same.count >= needed:
-            return Finding(AlertKind.STUCK, Severity.WARNING, True, self._same.since, 0)
-        if self._last is not None:
-            hit = 1.0 if same else 0.0
-            self._p_same = _ewma(self._p_same, hit, 0.005)
-            if self._was_same:
-                self._p_again = _ewma(self._p_again, hit, 0.005)
-            self._was_same = same
-        return None
-
-    def _stuck_run(self) -> int | None:
-        """Readings in a row that a healthy sensor repeats with chance < stuck_false_rate.
-
-        A run of n equal readings has chance p_same * p_again^(n - 2), where p_again
-        is the chance of repeating again once repeated (noise is correlated). None
-        if the point does not vary enough to tell (e.g. a fixed setpoint).
-        """
-        p1, p2 = self._p_same, self._p_again
-        minimum = self.s.stuck_samples
-        if math.isnan(p1):
-            return None
-        if p1 <= 0.0:
-            return minimum
-        p2 = p1 if math.isnan(p2) else max(p1, p2)
-        if p2 >= 0.6:
-            return None
-        run = 2 + math.ceil(math.log(self.s.stuck_false_rate / p1) / math.log(p2))
-        return max(minimum, run) if run <= 3 * minimum else None
 
     def _learn(self, ts: float, x: float, expected: float | None, z: float, calm: bool) -> None:
         """Update the pattern; ``calm``: nothing abnormal, so the noise level may learn too."""

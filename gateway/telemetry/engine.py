@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from gateway.telemetry.alerts import AlertBook, Draft, comm_key, new_alert_id
 from gateway.telemetry.config import DetectionSettings
-from gateway.telemetry.detector import Finding, PointDetector
+from gateway.telemetry.detector import PointDetector
+from gateway.telemetry.findings import Finding
 from gateway.telemetry.model import (
     Alert,
     AlertEvent,

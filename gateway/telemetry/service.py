@@ -46,8 +46,12 @@ class TelemetryService:
         sources: Mapping[str, TelemetrySource] | None = None,
         documents: Sequence[DocumentLike] | None = None,
     ) -> None:
-        """``points``/``sources``/``documents`` replace what the config names (tests, demos)."""
-        self.config = config
+        """``points``/``sources``/``documents`` replace what the config names (tests, demos).
+
+        Unset paths in ``config`` default to the sample site and ``var/gateway``; the
+        gateway passes ``config.telemetry.resolve(site_dir, data_dir)``.
+        """
+        self.config = config.resolve()
         self._points = points
         self._given_sources = dict(sources or {})
         self._documents = documents
@@ -62,17 +66,17 @@ class TelemetryService:
     async def start(self) -> None:
         if self._tasks:
             raise RuntimeError("telemetry service already started")
-        points = self._points or await asyncio.to_thread(load_point_list, self.config.points)
+        points = self._points or await asyncio.to_thread(load_point_list, self.config.points_path)
         self._points = points
         docs = self._documents
-        if docs is None:
-            docs = await asyncio.to_thread(load_site_documents, self.config.docs)
+        if docs is None and self.config.use_documents:
+            docs = await asyncio.to_thread(load_site_documents, self.config.resolve().docs)
         types = {tag: e.type for tag, e in points.equipment.items()}
-        resolver = ProcedureResolver(docs, types)
+        resolver = ProcedureResolver(docs or (), types)
         engine = TelemetryEngine(
             points, self.config.detection, resolver, self.config.comm_loss_polls
         )
-        store = await asyncio.to_thread(TelemetryStore, self.config.db)
+        store = await asyncio.to_thread(TelemetryStore, self.config.db_path)
         self._store = store
         await asyncio.to_thread(self._warm_up, engine, store)
         self._engine = engine

@@ -15,8 +15,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from gateway.telemetry.baseline import local_utc_offset
 from gateway.telemetry.points import ModbusAddress, ModbusSourceSpec, Point, PointList, RegisterType
 from gateway.telemetry.registers import encode
+from gateway.telemetry.synthetic import SeriesShape
 
 ValueFn = Callable[[float], float]
 
@@ -32,23 +34,25 @@ def retarget(points: PointList, host: str, port: int) -> PointList:
     return PointList(points.path, sources, points.equipment, points.points)
 
 
-def normal_value(point: Point, rng: random.Random) -> ValueFn:
+def point_shape(point: Point) -> SeriesShape:
     """A healthy point: mid-range, a daily cycle of 12 % of the range, 1.5 % noise."""
     if point.baseline is not None:
-        centre, amplitude, noise = (
-            point.baseline.level,
-            2 * point.baseline.spread,
-            point.baseline.spread,
-        )
-    else:
-        width = point.high - point.low
-        centre, amplitude, noise = (point.low + point.high) / 2, 0.12 * width, 0.015 * width
+        b = point.baseline
+        return SeriesShape(b.level, 2 * b.spread, b.spread, resolution=point.resolution)
+    width = point.high - point.low
+    mid = (point.low + point.high) / 2
+    return SeriesShape(mid, 0.12 * width, 0.015 * width, resolution=point.resolution)
+
+
+def normal_value(point: Point, rng: random.Random) -> ValueFn:
+    """Values of a healthy point at any time (peak at 15:00 local time, white noise)."""
+    shape = point_shape(point)
+    utc = local_utc_offset()
 
     def value(ts: float) -> float:
-        hours = (ts % 86_400.0) / 3_600.0
-        return (
-            centre + amplitude * math.cos(2 * math.pi * (hours - 15.0) / 24.0) + rng.gauss(0, noise)
-        )
+        hours = ((ts + utc) % 86_400.0) / 3_600.0
+        cycle = math.cos(2 * math.pi * (hours - shape.peak_hour) / 24.0)
+        return shape.mean + shape.amplitude * cycle + rng.gauss(0, shape.noise)
 
     return value
 
@@ -77,6 +81,10 @@ class SiteSimulator:
     def set_value(self, tag: str, point: str, fn: ValueFn | float) -> None:
         """Make a point read ``fn(now)`` (or a constant) from now on."""
         self._fn[(tag, point)] = fn if callable(fn) else (lambda _ts, v=float(fn): v)
+
+    def value_fn(self, tag: str, point: str) -> ValueFn:
+        """The function a point currently reads from."""
+        return self._fn[(tag, point)]
 
     def freeze(self, tag: str, point: str) -> None:
         """A stuck sensor: keeps reading its current value."""

@@ -7,7 +7,7 @@ as words where a text-to-speech voice would stumble over the symbol.
 
 from __future__ import annotations
 
-from gateway.telemetry.detector import Finding
+from gateway.telemetry.findings import Finding
 from gateway.telemetry.model import AlertKind
 from gateway.telemetry.points import Point
 
