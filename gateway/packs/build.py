@@ -195,6 +195,21 @@ def open_pack(directory: Path) -> BuiltPack:
     return BuiltPack(directory, message)
 
 
+def verify_built(pack: BuiltPack) -> None:
+    """Raise :class:`PackBuildError` if a file on disk no longer matches the manifest."""
+    for file in pack.manifest.files:
+        path = pack.file_path(file.path)
+        digest = hashlib.sha256()
+        try:
+            with open(path, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    digest.update(block)
+        except OSError as exc:
+            raise PackBuildError(f"{path}: {exc}") from None
+        if digest.hexdigest() != file.sha256:
+            raise PackBuildError(f"{path}: contents differ from the pack manifest; rebuild")
+
+
 def latest_pack(packs_dir: Path) -> BuiltPack | None:
     """The pack built last in ``packs_dir``, or None when none was built."""
     try:

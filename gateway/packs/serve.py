@@ -23,7 +23,7 @@ from typing import Any
 
 from websockets.exceptions import ConnectionClosed
 
-from gateway.packs.build import BuiltPack, build_pack, latest_pack
+from gateway.packs.build import BuiltPack, build_pack, latest_pack, verify_built
 from gateway.packs.config import PacksConfig
 from gateway.packs.sender import ChunkReader, Pacer, PackRequestError, PackSender
 from gateway.packs.signing import load_or_create_signing_key
@@ -60,9 +60,12 @@ class PackServer:
 
     @classmethod
     def latest(cls, config: PacksConfig, data_dir: Path) -> PackServer | None:
-        """Serve the pack built last, without building; None when there is none."""
+        """Serve the pack built last (its files checked), without building; None if none."""
         pack = latest_pack(config.packs_path(data_dir))
-        return None if pack is None else cls(pack, config)
+        if pack is None:
+            return None
+        verify_built(pack)
+        return cls(pack, config)
 
     @property
     def version(self) -> str:
@@ -175,9 +178,14 @@ class PackStream:
         reader = self.sender.reader(plan)
         try:
             await self._stream(reader, run)
+        except (OSError, PackRequestError) as exc:
+            if isinstance(exc, ConnectionError):
+                raise
+            log.warning("pack %s cannot be read: %s", self.sender.version, exc)
+            await self._send(ErrorMessage("unavailable", f"pack file unreadable: {exc}"[:500]))
         finally:
             reader.close()
-        await self._send(PackComplete(self.sender.version))
+        await self._send(PackComplete(self.sender.version))  # the glasses ask again or give up
         self.stats.completes_sent += 1
 
     async def _stream(self, reader: ChunkReader, run: _Run) -> None:

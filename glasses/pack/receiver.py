@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+from collections import Counter
 from collections.abc import Iterable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -39,6 +40,9 @@ from protocol import (
 
 log = logging.getLogger(__name__)
 
+MAX_FILE_RESTARTS = 2
+"""A file whose whole SHA-256 is wrong this many times is served damaged: give up."""
+
 
 class PackReceiver:
     def __init__(
@@ -58,6 +62,7 @@ class PackReceiver:
         self._outstanding = 0
         self._progress = False
         self._stalls = 0
+        self._restarts: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     @property
@@ -165,6 +170,10 @@ class PackReceiver:
         out: list[Message] = [PackAck(chunk.pack_version, chunk.path, writer.offset)]
         if writer.whole:
             self._finish_file(writer)
+            if self._restarts[chunk.path] > MAX_FILE_RESTARTS:
+                error = f"{chunk.path} arrived whole but wrong {self._restarts[chunk.path]} times"
+                self.store.record_sync("failed", chunk.pack_version, error, synced=False)
+                return self._finish(SyncState.FAILED, error)
             if not self._pending:
                 out += self._activate()
         return out
@@ -185,6 +194,7 @@ class PackReceiver:
             self.stats.files_done += 1
         else:
             self._offsets[path] = 0
+            self._restarts[path] += 1
             self.stats.files_restarted += 1
 
     def on_corrupt(self, reason: str = "corrupt pack chunk") -> list[Message]:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
+import shutil
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import serve
 
-from gateway.packs.build import BuiltPack
+from gateway.packs.build import BuiltPack, PackBuildError
 from gateway.packs.config import PacksConfig
 from gateway.packs.serve import PackServer, serve_pack
 from gateway.packs.signing import sign_manifest
@@ -260,3 +261,23 @@ async def test_pack_client_for_the_link_resumes_after_a_disconnect(
     assert client.last_result is results[0]
     assert results[0].stats.bytes < wanted_bytes(pack_v1, pack_v2)  # resumed, not restarted
     assert_active(store_v1, pack_v2, trusted)
+
+
+async def test_gateway_serving_a_damaged_file_fails_the_sync(
+    tmp_path, store_v1, pack_v1, pack_v2, trusted, gateway_dir
+):
+    damaged = copy_pack(pack_v2, tmp_path / "damaged")
+    have = {f.sha256 for f in pack_v1.manifest.files}
+    victim = next(f for f in pack_v2.manifest.files if f.sha256 not in have)
+    path = damaged.file_path(victim.path)
+    path.write_bytes(path.read_bytes()[:-1] + b"?")  # changed on disk after it was signed
+    attempt = await attempt_sync(damaged, store_v1, trusted, MemoryLink())
+    assert attempt.result is not None and attempt.result.state is SyncState.FAILED
+    assert victim.path in (attempt.result.error or "")
+    assert store_v1.active_version() == pack_v1.version
+    (gateway_dir / "packs-damaged").mkdir()
+    shutil.copytree(damaged.directory, gateway_dir / "packs-damaged" / damaged.version)
+    (gateway_dir / "packs-damaged" / "latest").write_text(damaged.version)
+    config = PacksConfig(packs_dir=str(gateway_dir / "packs-damaged"))
+    with pytest.raises(PackBuildError, match="differ"):
+        PackServer.latest(config, gateway_dir)
