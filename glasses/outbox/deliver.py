@@ -34,7 +34,10 @@ async def deliver(
     inflight: dict[str, float] = {}
     while True:
         now = time.monotonic()
-        for record in await outbox.apending(max(window, 1)):
+        oldest = await outbox.apending(max(window, 1))
+        present = {r.record_id for r in oldest}
+        inflight = {i: t for i, t in inflight.items() if i in present}  # acked elsewhere
+        for record in oldest:
             sent_at = inflight.get(record.record_id)
             if sent_at is None and len(inflight) >= window:
                 break

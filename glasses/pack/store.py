@@ -165,6 +165,12 @@ class PackStore:
         with self.lock():
             old, old_previous = self.active_dir(), self.previous_dir()
             before = self.active_version()
+            active = self.active_manifest()
+            if active and (active.pack_version, active.files) == (
+                manifest.pack_version,
+                manifest.files,
+            ):
+                return ActivationResult(True, before, self.previous_version())  # already active
             try:
                 verify_manifest(manifest, keys)
                 incoming = assemble(self.versions, manifest, sources, self.find_content)

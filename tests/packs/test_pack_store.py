@@ -36,6 +36,15 @@ def test_rollback_restores_the_previous_pack(store_v1, pack_v1, pack_v2, trusted
     assert store_v1.rollback(trusted).version == pack_v2.version  # and forward again
 
 
+def test_installing_the_active_pack_again_keeps_the_previous_one(
+    store_v1, pack_v1, pack_v2, trusted
+):
+    install(store_v1, pack_v2, trusted)
+    install(store_v1, pack_v2, trusted)
+    assert store_v1.active_version() == pack_v2.version
+    assert store_v1.previous_version() == pack_v1.version
+
+
 def test_rollback_without_previous_pack_says_so(store_v1, pack_v1):
     result = store_v1.rollback()
     assert not result.ok and "no previous pack" in (result.error or "")
