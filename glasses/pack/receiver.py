@@ -117,12 +117,12 @@ class PackReceiver:
     def _wanted(self, manifest: PackManifest) -> tuple[dict[str, PackFile], dict[str, int]]:
         pending: dict[str, PackFile] = {}
         offsets: dict[str, int] = {}
-        seen: set[str] = set()
+        seen: set[str] = set(self.store.kept_content())  # content the glasses have already
         for file in manifest.files:
             if file.sha256 in seen:
                 continue
             seen.add(file.sha256)
-            if self.staging.complete(file.sha256) or self.store.find_content(file.sha256):
+            if self.staging.complete(file.sha256):
                 continue
             if file.size == 0:
                 self.staging.mark_empty(file)

@@ -101,16 +101,16 @@ class PackStore:
         directory = self.previous_dir()
         return None if directory is None else read_manifest(directory / MANIFEST).pack_version
 
-    def find_content(self, sha256: str) -> Path | None:
-        """A file with this SHA-256 in the active or previous pack, if either has one."""
-        for directory in (self.active_dir(), self.previous_dir()):
+    def kept_content(self) -> dict[str, Path]:
+        """SHA-256 -> a file with that content in the active or previous pack."""
+        found: dict[str, Path] = {}
+        for directory in (self.previous_dir(), self.active_dir()):  # active wins
             if directory is None:
                 continue
             with contextlib.suppress(PackError):
                 for file in read_manifest(directory / MANIFEST).files:
-                    if file.sha256 == sha256:
-                        return directory / file.path
-        return None
+                    found[file.sha256] = directory / file.path
+        return found
 
     def load_active(self, keys: Iterable[Ed25519PublicKey] | None = None) -> LoadedPack | None:
         """The active pack parsed; if it no longer loads, roll back to the previous one."""
@@ -173,7 +173,7 @@ class PackStore:
                 return ActivationResult(True, before, self.previous_version())  # already active
             try:
                 verify_manifest(manifest, keys)
-                incoming = assemble(self.versions, manifest, sources, self.find_content)
+                incoming = assemble(self.versions, manifest, {**self.kept_content(), **sources})
             except (PackError, OSError) as exc:
                 log.error("pack %s refused: %s", manifest.pack_version, exc)
                 return ActivationResult(False, before, self.previous_version(), str(exc))
