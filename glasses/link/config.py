@@ -24,5 +24,7 @@ class LinkConfig:
     """Seconds before retrying a gateway that refused us for good (version, auth)."""
     switch_ratio: float = 0.5
     """Switch to another gateway only if its round trip is below this share of ours."""
+    scout_interval: float = 15.0
+    """Seconds between round-trip measurements of the other gateways while connected."""
     insecure: bool = False
     """Allow plain ws:// (lab only)."""

@@ -15,6 +15,7 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -79,6 +80,9 @@ class LinkManager:
         self.rtt_ms: float | None = None
         self.on_connected: list[Callable[[], Awaitable[None]]] = []
         self._warned: set[str] = set()
+        self.probes: dict[str, float | None] = {}
+        self.is_idle: Callable[[], bool] = lambda: True
+        """Set by the runtime: True between interactions (a switch never cuts an answer)."""
 
     # -- public ------------------------------------------------------------
     @property
@@ -135,11 +139,29 @@ class LinkManager:
         usable = [c for c in found.values() if self._refused.get(c.uri, 0.0) <= now]
         return sorted(usable, key=lambda c: (c.source != "zeroconf", c.sessions + c.queue))
 
+    async def ranked(self) -> list[Candidate]:
+        """Candidates, fastest measured round trip first (unreachable ones last)."""
+        found = self.candidates()
+        if len(found) < 2:
+            return found
+        rtts = await asyncio.gather(*(probe_rtt(c.uri) for c in found))
+        for c, rtt in zip(found, rtts, strict=True):
+            self.probes[c.uri] = rtt
+        order = sorted(range(len(found)), key=lambda i: (rtts[i] is None, rtts[i] or 0.0, i))
+        return [found[i] for i in order]
+
+    def _better_elsewhere(self) -> bool:
+        """Another gateway answers much faster than ours (checked only between interactions)."""
+        current = self._current.uri if self._current else ""
+        ours = self.probes.get(current)
+        others = [r for u, r in self.probes.items() if u != current and r is not None]
+        return bool(ours and others and min(others) < ours * self.config.switch_ratio)
+
     # -- the loop ----------------------------------------------------------
     async def _run(self) -> None:
         backoff = Backoff(self.config.backoff_initial, self.config.backoff_max)
         while True:
-            for candidate in self.candidates():
+            for candidate in await self.ranked():
                 try:
                     await self._session(candidate, backoff)
                 except FatalLinkError as exc:
@@ -225,6 +247,7 @@ class LinkManager:
         """Heartbeat and read until the link dies; return why."""
         interval = min(self.config.heartbeat_interval, welcome.heartbeat_interval)
         beat = asyncio.create_task(self._heartbeat(ws, interval))
+        scout = asyncio.create_task(self._scout(ws))
         try:
             while True:
                 try:
@@ -247,7 +270,20 @@ class LinkManager:
                 self._on_message(message)
         finally:
             beat.cancel()
-            await asyncio.gather(beat, return_exceptions=True)
+            scout.cancel()
+            await asyncio.gather(beat, scout, return_exceptions=True)
+
+    async def _scout(self, ws: ClientConnection) -> None:
+        """Every few seconds, measure the others; move to a much faster one when idle."""
+        while True:
+            await asyncio.sleep(self.config.scout_interval)
+            if self.config.gateway != "auto" or len(self.candidates()) < 2:
+                continue
+            await self.ranked()
+            if self._better_elsewhere() and self.is_idle():
+                log.info("switching to a faster gateway between interactions")
+                await ws.close(1000, "switching gateway")
+                return
 
     async def _heartbeat(self, ws: ClientConnection, interval: float) -> None:
         ping_id = 0
@@ -262,6 +298,23 @@ class LinkManager:
             self._on_status(change)
         except Exception:  # a faulty listener must not kill the link
             log.exception("link status listener failed")
+
+
+async def probe_rtt(uri: str, timeout: float = 0.5) -> float | None:
+    """TCP connect time to a gateway in milliseconds, or None when it does not answer."""
+    parts = urlsplit(uri)
+    if not parts.hostname:
+        return None
+    port = parts.port or (443 if parts.scheme == "wss" else 80)
+    start = time.monotonic()
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, port), timeout)
+    except (OSError, TimeoutError):
+        return None
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return (time.monotonic() - start) * 1000.0
 
 
 def ws_uri(candidate: Candidate | None) -> str:

@@ -115,6 +115,7 @@ class GlassesApp:
                 KnownGateways(config.data_dir / "known_gateways.json"),
             )  # fmt: skip
             self.core.attach_link(self.link)
+            self.link.is_idle = self.core.is_idle
             await self.link.start()
         if options.camera:
             from glasses.pack.record import last_sync_time

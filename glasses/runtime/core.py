@@ -16,7 +16,7 @@ from glasses.machine import events as ev
 from glasses.machine.state import State
 from glasses.machine.step import step
 from glasses.procedures.library import Library
-from glasses.runtime.speaker import Speaker
+from glasses.runtime.speaker import Speaker, TextSpeaker
 from protocol.messages import (
     AlertAck,
     Alert,
@@ -57,6 +57,9 @@ class GlassesCore:
         self.state = State(library=library, device_id=device_id)
         self.events = events
         self.speaker = speaker
+        if isinstance(speaker, TextSpeaker) and speaker.on_said is None:
+            # nothing is played: the reply is "over" as soon as it is decided
+            speaker.on_said = lambda _text: self.post(ev.SpeechFinished(0))
         self.outbox = outbox
         self.link: LinkManager | None = None
         self.search = LocalSearch(library.documents)
@@ -114,6 +117,12 @@ class GlassesCore:
     # -- link ------------------------------------------------------------------
     def attach_link(self, link: LinkManager) -> None:
         self.link = link
+
+    def is_idle(self) -> bool:
+        """Between interactions: nothing asked, nothing being said or heard."""
+        from glasses.machine.state import Mode
+
+        return self.state.pending is None and self.state.mode is Mode.IDLE
 
     def resume_state(self) -> SessionState:
         return SessionState(self.state.procedure_id, wire_step(self.state.step_index))

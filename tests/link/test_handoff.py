@@ -109,3 +109,21 @@ async def test_gateway_off_never_connects_and_answers_from_pack(tmp_path):
     assert "gateway" in core.speaker.said[-1].lower()  # the plain offline notice
     runner.cancel()
     await asyncio.gather(runner, return_exceptions=True)
+
+
+async def test_ranked_prefers_the_reachable_fastest(tmp_path):
+    from glasses.link.manager import probe_rtt
+
+    gw = await start_gateway(tmp_path, "gw-r", delay=0.0)
+    try:
+        alive = await probe_rtt(gw.uri)
+        dead = await probe_rtt("ws://127.0.0.1:9")  # discard port: nothing listens
+        assert alive is not None and alive >= 0 and dead is None
+        link = LinkManager(
+            LinkConfig(gateway="auto", uris=("ws://127.0.0.1:9", gw.uri)),
+            Identity("g", "g"), lambda: None, lambda m: None, lambda c: None,  # type: ignore[arg-type,return-value]
+        )  # fmt: skip
+        ranked = await link.ranked()
+        assert ranked[0].uri == gw.uri
+    finally:
+        await gw.stop()
