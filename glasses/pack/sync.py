@@ -159,20 +159,15 @@ class PackClient:
     def _start(self) -> None:
         self._queue = asyncio.Queue(self._queue_size)
         self._dropped = 0
-        receiver = PackReceiver(self.store, self.keys, self._max_stalls)
         previous, self._stopping = self._stopping, set()
-        self._task = asyncio.create_task(
-            self._run(receiver, self._queue, previous), name="pack-sync"
-        )
+        self._task = asyncio.create_task(self._run(self._queue, previous), name="pack-sync")
 
     async def _run(
-        self,
-        receiver: PackReceiver,
-        queue: asyncio.Queue[Message | _Corrupt],
-        previous: set[asyncio.Task[None]],
+        self, queue: asyncio.Queue[Message | _Corrupt], previous: set[asyncio.Task[None]]
     ) -> None:
         # a cancelled sync's worker thread may still be writing: let it finish first
         await asyncio.gather(*previous, return_exceptions=True)
+        receiver = await asyncio.to_thread(PackReceiver, self.store, self.keys, self._max_stalls)
         try:
             while not receiver.done:
                 await _step(receiver, _batch(queue, await queue.get()), self._send)
