@@ -84,6 +84,8 @@ class SeasonalBaseline:
         self.counts = [10**6] * self.n_buckets
         self.level = 0.0
         self.spread = baseline.spread
+        self.n = max(1, self.s.min_learn_samples)
+        self.first_ts = 0.0
         self.ready = True
 
     def fit(self, ts: Sequence[float], values: Sequence[float]) -> None:

@@ -158,8 +158,9 @@ class PointDetector:
             return Finding(AlertKind.STEP, Severity.WARNING, True, since, direction), expected, z
         for cusum, sign in ((self._up, 1), (self._down, -1)):
             if cusum.s > h:
-                kind = AlertKind.STEP if cusum.looks_abrupt() else AlertKind.DRIFT
-                return Finding(kind, Severity.WARNING, True, cusum.onset, sign), expected, z
+                since, abrupt = cusum.change(self.s.clear_z)
+                kind = AlertKind.STEP if abrupt else AlertKind.DRIFT
+                return Finding(kind, Severity.WARNING, True, since, sign), expected, z
         if abs(zmed) > self.s.clear_z or max(self._up.s, self._down.s) > h / 2:
             since = self._excursion if not math.isnan(self._excursion) else ts
             return Finding(AlertKind.DRIFT, Severity.WARNING, False, since, direction), expected, z

@@ -45,31 +45,44 @@ class Run:
 
 
 class Cusum:
-    """One-sided CUSUM on standardised deviations, remembering where it started."""
+    """One-sided CUSUM on standardised deviations, remembering the run that built it up."""
 
-    __slots__ = ("onset", "s", "zs")
+    __slots__ = ("run", "s")
 
     def __init__(self) -> None:
         self.s = 0.0
-        self.onset = math.nan
-        self.zs: deque[float] = deque(maxlen=64)
+        self.run: deque[tuple[float, float]] = deque(maxlen=64)
 
     def add(self, ts: float, increment: float, z: float, k: float, cap: float) -> None:
-        """Accumulate ``increment - k``; ``z`` (the plain deviation) is kept to classify."""
+        """Accumulate ``increment - k``; (ts, ``z``) is kept to find and classify the change."""
         if self.s <= 0.0:
-            self.onset, self.zs = ts, deque(maxlen=64)
+            self.run.clear()
         self.s = min(cap, max(0.0, self.s + increment - k))
         if self.s > 0.0:
-            self.zs.append(z)
+            self.run.append((ts, z))
 
-    def looks_abrupt(self) -> bool:
-        """A step keeps its size from the onset; a drift grows from near zero."""
-        zs = list(self.zs)
-        if len(zs) < 2:
-            return True
-        half = len(zs) // 2
-        early, late = sum(zs[:half]) / half, sum(zs[half:]) / (len(zs) - half)
-        return early >= 0.7 * late
+    def change(self, threshold: float) -> tuple[float, bool]:
+        """When the change began and whether it was abrupt.
+
+        The change begins at the first deviation beyond ``threshold`` in the run
+        (else where the run began). A step is already near its full size there
+        and stays level; a drift starts small and keeps growing.
+        """
+        if not self.run:
+            return math.nan, True
+        zs = [z for _, z in self.run]
+        first = next((i for i, z in enumerate(zs) if z > threshold), 0)
+        tail = zs[first:]
+        if len(tail) < 3:
+            return self.run[first][0], True
+        n = len(tail)
+        mean_i, mean_z = (n - 1) / 2, sum(tail) / n
+        slope = sum((i - mean_i) * (z - mean_z) for i, z in enumerate(tail)) / sum(
+            (i - mean_i) ** 2 for i in range(n)
+        )
+        abrupt = tail[0] >= 0.6 * max(tail) and slope * (n - 1) < 0.35 * mean_z
+        return self.run[first][0], abrupt
 
     def reset(self) -> None:
-        self.s, self.onset = 0.0, math.nan
+        self.s = 0.0
+        self.run.clear()
