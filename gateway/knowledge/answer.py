@@ -26,7 +26,12 @@ from gateway.knowledge.events import (
     Sentence,
     Source,
 )
-from gateway.knowledge.grounding import GroundingChecker, extract_sentences, similar
+from gateway.knowledge.grounding import (
+    GroundingChecker,
+    extract_sentences,
+    similar,
+    strip_lead_in,
+)
 from gateway.knowledge.llm import GenerationOptions, LLMBackend
 from gateway.knowledge.prompt import build_messages, select_passages
 from gateway.knowledge.question import lists_causes
@@ -157,6 +162,9 @@ class AnswerEngine:
         draft: _Draft, accepted: list[Sentence],
     ) -> tuple[Sentence | None, str, bool]:
         """Check one model sentence: (sentence to speak or None, refusal reason, stop now)."""
+        text = strip_lead_in(text)
+        if not text:
+            return None, "", False
         if any(similar(text, s.text) for s in accepted):
             return None, "", True  # the model repeats itself: the answer is complete
         verdict = checker.check(text)

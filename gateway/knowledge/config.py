@@ -59,8 +59,8 @@ class KnowledgeConfig:
     """Chunks per embedding batch during ingest."""
     query_cache_size: int = 512
     """Query embeddings kept in memory (repeated questions skip the model)."""
-    top_k: int = 4
-    """Passages handed to the language model."""
+    top_k: int = 3
+    """Passages handed to the language model (small models answer best from few)."""
     candidates: int = 30
     """Hits taken from each of the vector and BM25 searches before fusion."""
     rrf_k: int = 60
@@ -71,7 +71,7 @@ class KnowledgeConfig:
     """Score factor for documents written for the type of the equipment in view."""
     procedure_boost: float = 1.2
     """Score factor for the procedure the technician is running."""
-    prompt_chars: int = 2400
+    prompt_chars: int = 2000
     """Characters of passage text put into the prompt (fits n_ctx 2048 with room to answer)."""
     groundedness_threshold: float = 0.6
     """Share of an answer sentence's content words that must occur in the passages."""

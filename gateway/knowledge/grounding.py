@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gateway.knowledge.chunks import Chunk
-from gateway.knowledge.text import bigrams, content_tokens, numbers, split_sentences, stem
+from gateway.knowledge.text import (
+    STOPWORDS,
+    bigrams,
+    content_tokens,
+    numbers,
+    raw_tokens,
+    split_sentences,
+    stem,
+)
 
 _REFUSAL = re.compile(
     r"\b(i (?:do not|don'?t|cannot|can'?t) (?:know|find|answer|say)|not (?:mentioned|provided|"
@@ -26,7 +34,11 @@ _FILLER = frozenset(stem(w) for w in (
     "sure certainly okay ok yes great answer answers question questions following follows "
     "here help hope summary summarize based provided according information text note"
 ).split())
-_PROMPT_COPY = re.compile(r"\(step \d+\)|\[\d+\]|\bpassages?\b|\bquestion:", re.IGNORECASE)
+_PROMPT_COPY = re.compile(
+    r"\(step \d+\)|\[\d+\]|\bpassages?\b|\bquestion:|\b(?:the|this|above) text\b|"
+    r"\btext (?:above|below|provided|says|states|suggests)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,8 @@ class GroundingChecker:
             return self._unsupported("the model did not answer")
         if _PROMPT_COPY.search(sentence):
             return self._unsupported("the model copied the prompt layout")
+        if _repeats(sentence):
+            return self._unsupported("the model repeated itself")
         words = content_tokens(sentence) - _FILLER
         if not words:
             return SentenceCheck(True, True, 1.0, (), -1)
@@ -84,6 +98,26 @@ class GroundingChecker:
                 return self._unsupported(
                     f"only {pair_share:.0%} of its word pairs are in the passages", overlap, best)
         return SentenceCheck(True, False, overlap, (), best)
+
+
+def _repeats(sentence: str) -> bool:
+    """Degenerate output: the same three words (or one number) come back in one sentence."""
+    words = [w for w in raw_tokens(sentence) if w not in STOPWORDS]
+    if any(len(w) > 30 for w in words):
+        return True
+    triples = list(zip(words, words[1:], words[2:], strict=False))
+    if len(set(triples)) < len(triples):
+        return True
+    figures = [w for w in words if w[0].isdigit()]
+    return len(figures) - len(set(figures)) >= 2
+
+
+_LEAD_IN = re.compile(r"^\s*(?:the )?(?:answer|response)(?: is)?\s*[:\-]\s*", re.IGNORECASE)
+
+
+def strip_lead_in(sentence: str) -> str:
+    """ "The answer is: 4BW400" -> "4BW400"."""
+    return _LEAD_IN.sub("", sentence).strip()
 
 
 def similar(a: str, b: str, limit: float = 0.8) -> bool:

@@ -1,4 +1,9 @@
-"""The prompt: a short instruction and only the retrieved passages."""
+"""The prompt: only the retrieved passages, then the question with a short instruction.
+
+One user turn, passages as plain paragraphs: small models copy whatever layout
+they are shown (numbered headers, titles), so the passages carry no headers and
+the instruction comes last, next to the question.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,9 @@ from collections.abc import Sequence
 from gateway.knowledge.chunks import Chunk
 from gateway.knowledge.llm import ChatMessage
 
-SYSTEM_PROMPT = (
-    "You help data-center technicians. Answer the question using only the passages. "
-    "Reply in one or two short sentences of plain text. Copy numbers and units exactly "
-    "as written in the passages. If the passages do not contain the answer, reply: "
-    "I don't know."
+INSTRUCTION = (
+    "Using only the text above, answer in one or two short sentences. Copy numbers and "
+    "units exactly. If the text does not say, answer: I don't know."
 )
 
 
@@ -33,15 +36,11 @@ def select_passages(chunks: Sequence[Chunk], budget: int) -> list[tuple[Chunk, s
             break
         text = _trim(chunk.text, left)
         out.append((chunk, text))
-        left -= len(text) + len(chunk.title) + len(chunk.citation_section) + 12
+        left -= len(text) + 2
     return out
 
 
 def build_messages(question: str, passages: Sequence[tuple[Chunk, str]]) -> list[ChatMessage]:
-    """System instruction, then the numbered passages and the question."""
-    blocks = [
-        f"[{i}] {chunk.title} ({chunk.citation_section})\n{text}"
-        for i, (chunk, text) in enumerate(passages, start=1)
-    ]
-    user = "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question.strip()}"
-    return [ChatMessage("system", SYSTEM_PROMPT), ChatMessage("user", user)]
+    """One user turn: the passages, the instruction and the question."""
+    context = "\n\n".join(text for _, text in passages)
+    return [ChatMessage("user", f"{context}\n\n{INSTRUCTION}\nQuestion: {question.strip()}")]
