@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import random
 import shutil
 import signal
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +60,10 @@ from protocol import Message, PackChunk, Record, RecordAck, decode, encode
 
 SITE = Path(gateway.__file__).parent / "sample_site"
 WS = {"max_size": 2**21, "compression": None}
-WORDS = ("compressor valve pressure filter breaker sensor airflow setpoint bearing coil "
-         "refrigerant panel relay fan pump contactor damper").split()
+WORDS = (
+    "compressor valve pressure filter breaker sensor airflow setpoint bearing coil "
+    "refrigerant panel relay fan pump contactor damper"
+).split()
 
 
 # -- sites and packs -----------------------------------------------------------------
@@ -67,9 +71,17 @@ def make_site(target: Path, manuals: int, kib_each: int, seed: int) -> Path:
     shutil.copytree(SITE, target)
     rng = random.Random(seed)
     for m in range(manuals):
-        lines = ["+++", f'id = "manual-{seed}-{m}"', f'title = "Service manual {m}"',
-                 'kind = "REF"', 'equipment_types = ["room"]', 'safety_level = "low"',
-                 "ppe = []", "+++", ""]
+        lines = [
+            "+++",
+            f'id = "manual-{seed}-{m}"',
+            f'title = "Service manual {m}"',
+            'kind = "REF"',
+            'equipment_types = ["room"]',
+            'safety_level = "low"',
+            "ppe = []",
+            "+++",
+            "",
+        ]
         for i in range(kib_each):
             text = " ".join(rng.choices(WORDS, k=140))
             lines += [f"## Section {i + 1}", f"Part SP-{m}-{i:04d}. {text}.", ""]
@@ -77,14 +89,35 @@ def make_site(target: Path, manuals: int, kib_each: int, seed: int) -> Path:
     return target
 
 
-class TimedReceiver(PackReceiver):
-    """Notes when every file is staged and verified, before activation starts."""
+def cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU time of this process (all threads) or of child ``pid``."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    staged_at: float | None = None
+
+class TimedReceiver(PackReceiver):
+    """Notes when, and at what CPU cost, every file is staged and verified (before
+    activation starts)."""
+
+    gateway_pid: int = 0
+    staged: tuple[float, float, float] | None = None
+    """(wall time, glasses CPU, gateway CPU)"""
 
     def _activate(self) -> list[Message]:
-        self.staged_at = time.perf_counter()
+        self.staged = (time.perf_counter(), cpu_seconds(), cpu_seconds(self.gateway_pid))
         return super()._activate()
+
+
+@dataclass
+class Run:
+    seconds: float
+    nbytes: int
+    glasses_cpu: float
+    gateway_cpu: float
+    activation: float = 0.0
 
 
 # -- 1. throughput -------------------------------------------------------------------
@@ -100,7 +133,7 @@ async def serve_forever(pack_dir: str, mode: str, chunk_kib: int, window: int) -
             for f in pack.manifest.files:
                 data = pack.file_path(f.path).read_bytes()
                 for at in range(0, len(data), chunk):
-                    await ws.send(data[at:at + chunk])
+                    await ws.send(data[at : at + chunk])
             await ws.send("end")
             await ws.wait_closed()
             return
@@ -119,38 +152,47 @@ async def serve_forever(pack_dir: str, mode: str, chunk_kib: int, window: int) -
         await asyncio.Future()
 
 
-async def pack_run(port: int, root: Path, keys: Any) -> tuple[float, float, int]:
-    """(transfer seconds, activation seconds, bytes) of one sync into an empty store."""
-    store = PackStore(root)
-    receiver = TimedReceiver(store, keys)
+async def pack_run(port: int, pid: int, root: Path, keys: Any) -> Run:
+    """One sync into an empty store, timed until every file is staged and verified."""
+    receiver = TimedReceiver(PackStore(root), keys)
+    receiver.gateway_pid = pid
     async with connect(f"ws://127.0.0.1:{port}", **WS) as ws:
-        start = time.perf_counter()
-        result = await sync_pack(receiver, lambda m: ws.send(encode(m)),
-                                 lambda: _recv(ws))
+        start, cpu, gw_cpu = time.perf_counter(), cpu_seconds(), cpu_seconds(pid)
+        result = await sync_pack(receiver, lambda m: ws.send(encode(m)), lambda: _recv(ws))
         done = time.perf_counter()
-    assert result.state is SyncState.ACTIVATED and receiver.staged_at is not None
-    return receiver.staged_at - start, done - receiver.staged_at, result.stats.bytes
+    assert result.state is SyncState.ACTIVATED and receiver.staged is not None
+    at, cpu_at, gw_at = receiver.staged
+    return Run(at - start, result.stats.bytes, cpu_at - cpu, gw_at - gw_cpu, done - at)
 
 
 async def _recv(ws: Any) -> Message:
     return decode(await ws.recv())
 
 
-async def raw_run(port: int) -> tuple[float, int]:
+async def raw_run(port: int, pid: int) -> Run:
+    """The same bytes as plain binary frames: no acks, no hashing, nothing stored."""
     async with connect(f"ws://127.0.0.1:{port}", **WS) as ws:
-        start = time.perf_counter()
+        start, cpu, gw_cpu = time.perf_counter(), cpu_seconds(), cpu_seconds(pid)
         await ws.send("go")
         total = 0
         while (frame := await ws.recv()) != "end":
             total += len(frame)
-        return time.perf_counter() - start, total
+        seconds = time.perf_counter() - start
+        return Run(seconds, total, cpu_seconds() - cpu, cpu_seconds(pid) - gw_cpu)
 
 
 def start_gateway(
     pack: BuiltPack, mode: str, config: PacksConfig
 ) -> tuple[subprocess.Popen[str], int]:
-    command = [sys.executable, __file__, "--serve", mode, str(pack.directory),
-               str(config.chunk_size // 1024), str(config.window_chunks)]
+    command = [
+        sys.executable,
+        __file__,
+        "--serve",
+        mode,
+        str(pack.directory),
+        str(config.chunk_size // 1024),
+        str(config.window_chunks),
+    ]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None
     port = int(child.stdout.readline())
@@ -158,35 +200,53 @@ def start_gateway(
     return child, port
 
 
-async def bench_throughput(work: Path, key: Any, keys: Any, repeats: int, mib: int,
-                           config: PacksConfig) -> None:
+async def bench_throughput(
+    work: Path, key: Any, keys: Any, repeats: int, mib: int, config: PacksConfig
+) -> None:
     site = make_site(work / "big-site", manuals=mib, kib_each=256, seed=7)
     pack = build_pack(site, work / "big-packs", key)
-    print(f"1. throughput: pack {pack.version}, {len(pack.manifest.files)} files, "
-          f"{pack.total_bytes / 2**20:.1f} MiB, chunk {config.chunk_size // 1024} KiB, "
-          f"window {config.window_chunks}")
-    ratios, pack_rates, raw_rates, activations = [], [], [], []
+    print(
+        f"1. throughput: pack {pack.version}, {len(pack.manifest.files)} files, "
+        f"{pack.total_bytes / 2**20:.1f} MiB, chunk {config.chunk_size // 1024} KiB, "
+        f"window {config.window_chunks}"
+    )
+    raws: list[Run] = []
+    packs: list[Run] = []
     for i in range(repeats):
         child, port = start_gateway(pack, "raw", config)
-        raw_s, raw_bytes = await raw_run(port)
+        raws.append(await raw_run(port, child.pid))
         child.kill()
         child.wait()
         child, port = start_gateway(pack, "pack", config)
-        pack_s, act_s, pack_bytes = await pack_run(port, work / f"thr-{i}", keys)
+        packs.append(await pack_run(port, child.pid, work / f"thr-{i}", keys))
         child.kill()
         child.wait()
-        assert raw_bytes == pack_bytes == pack.total_bytes
-        raw_rates.append(raw_bytes / raw_s / 1e6)
-        pack_rates.append(pack_bytes / pack_s / 1e6)
-        ratios.append(pack_rates[-1] / raw_rates[-1])
-        activations.append(act_s)
-    print(f"   raw websocket      {statistics.median(raw_rates):7.1f} MB/s  "
-          f"(runs: {', '.join(f'{r:.0f}' for r in raw_rates)})")
-    print(f"   pack sync          {statistics.median(pack_rates):7.1f} MB/s  "
-          f"(runs: {', '.join(f'{r:.0f}' for r in pack_rates)})")
-    print(f"   ratio pack/raw     {statistics.median(ratios):7.2f}      (goal >= 0.8; runs: "
-          f"{', '.join(f'{r:.2f}' for r in ratios)})")
-    print(f"   activation (verify + parse + switch) {statistics.median(activations):.2f} s")
+        assert raws[-1].nbytes == packs[-1].nbytes == pack.total_bytes
+    raw_rates = [r.nbytes / r.seconds / 1e6 for r in raws]
+    pack_rates = [r.nbytes / r.seconds / 1e6 for r in packs]
+    ratios = [p / r for p, r in zip(pack_rates, raw_rates, strict=True)]
+    print(
+        f"   raw websocket      {statistics.median(raw_rates):7.1f} MB/s  "
+        f"(runs: {', '.join(f'{r:.0f}' for r in raw_rates)})"
+    )
+    print(
+        f"   pack sync          {statistics.median(pack_rates):7.1f} MB/s  "
+        f"(runs: {', '.join(f'{r:.0f}' for r in pack_rates)})"
+    )
+    print(
+        f"   ratio pack/raw     {statistics.median(ratios):7.2f}      (goal >= 0.8; runs: "
+        f"{', '.join(f'{r:.2f}' for r in ratios)})"
+    )
+    for name, done in (("raw", raws), ("pack", packs)):
+        per = 100 / (sum(r.nbytes for r in done) / 1e6)
+        print(
+            f"   CPU s per 100 MB, {name:4}: glasses {per * sum(r.glasses_cpu for r in done):5.2f}"
+            f", gateway {per * sum(r.gateway_cpu for r in done):5.2f}"
+        )
+    print(
+        f"   activation (verify + parse + switch) "
+        f"{statistics.median(r.activation for r in packs):.2f} s"
+    )
 
 
 # -- 2. random cuts ------------------------------------------------------------------
@@ -197,9 +257,12 @@ class CuttingGateway:
         self.server = PackServer(pack, PacksConfig(chunk_size=32 * 1024))
         self.budget: int | None = None
         self.corrupt_next = False
+        self.trial = 0
+        self.sent: dict[int, Counter[tuple[str, int]]] = {}
+        """Chunks sent per trial, by (path, offset)."""
 
     async def handler(self, ws: ServerConnection) -> None:
-        sent = 0
+        sent, trial = 0, self.trial
 
         async def send(message: Message) -> None:
             nonlocal sent
@@ -223,10 +286,17 @@ class CuttingGateway:
             pass
         finally:
             await stream.close()
+            self.sent.setdefault(trial, Counter()).update(stream.stats.sent)
 
 
-async def one_trial(rng: random.Random, gateways: list[tuple[CuttingGateway, int]],
-                    store_root: Path, keys: Any, total: int, corrupt: bool) -> tuple[bool, int]:
+async def one_trial(
+    rng: random.Random,
+    gateways: list[tuple[CuttingGateway, int]],
+    store_root: Path,
+    keys: Any,
+    total: int,
+    corrupt: bool,
+) -> tuple[bool, int]:
     """Sync until the receiver ends; return (finished, cuts)."""
     cuts = 0
     for attempt in range(50):
@@ -236,8 +306,7 @@ async def one_trial(rng: random.Random, gateways: list[tuple[CuttingGateway, int
         receiver = PackReceiver(PackStore(store_root), keys)  # as after a restart
         try:
             async with connect(f"ws://127.0.0.1:{port}", **WS) as ws:
-                result = await sync_pack(receiver, lambda m: ws.send(encode(m)),
-                                         lambda: _recv(ws))
+                result = await sync_pack(receiver, lambda m: ws.send(encode(m)), lambda: _recv(ws))
             return result.state is SyncState.ACTIVATED, cuts
         except ConnectionClosed:
             cuts += 1
@@ -246,17 +315,20 @@ async def one_trial(rng: random.Random, gateways: list[tuple[CuttingGateway, int
 
 async def bench_cuts(work: Path, key: Any, keys: Any, trials: int, seed: int) -> None:
     v1 = build_pack(SITE, work / "packs-a", key)
-    v2 = build_pack(make_site(work / "site-v2", manuals=2, kib_each=256, seed=3),
-                    work / "packs-a", key, keep=10)
+    v2 = build_pack(
+        make_site(work / "site-v2", manuals=2, kib_each=256, seed=3), work / "packs-a", key, keep=10
+    )
     copy = work / "gateway-b" / v2.version
     shutil.copytree(v2.directory, copy)
     gateways = [CuttingGateway(v2), CuttingGateway(open_pack(copy))]
     have = {f.sha256 for f in v1.manifest.files}
     total = sum({f.sha256: f.size for f in v2.manifest.files if f.sha256 not in have}.values())
     rng = random.Random(seed)
-    right = damaged = cuts = corrupted = 0
-    async with serve(gateways[0].handler, "127.0.0.1", 0, **WS) as a, \
-            serve(gateways[1].handler, "127.0.0.1", 0, **WS) as b:
+    right = damaged = cuts = corrupted = resent = most = 0
+    async with (
+        serve(gateways[0].handler, "127.0.0.1", 0, **WS) as a,
+        serve(gateways[1].handler, "127.0.0.1", 0, **WS) as b,
+    ):
         ports = [s.sockets[0].getsockname()[1] for s in (a, b)]
         pairs = list(zip(gateways, ports, strict=True))
         for t in range(trials):
@@ -265,6 +337,8 @@ async def bench_cuts(work: Path, key: Any, keys: Any, trials: int, seed: int) ->
             sources = {f.sha256: v1.file_path(f.path) for f in v1.manifest.files}
             assert store.install(v1.manifest, sources, keys).ok
             corrupt = rng.random() < 0.25
+            for gw in gateways:
+                gw.trial = t
             _, n = await one_trial(rng, pairs, root, keys, total, corrupt)
             cuts, corrupted = cuts + n, corrupted + corrupt
             version = store.active_version()
@@ -276,8 +350,18 @@ async def bench_cuts(work: Path, key: Any, keys: Any, trials: int, seed: int) ->
             right += version == v2.version and intact
             damaged += not intact or version not in (v1.version, v2.version)
             shutil.rmtree(root.parent)
-    print(f"2. random cuts: {trials} syncs of {total / 1024:.0f} KiB changed content, "
-          f"{cuts} cuts in all, a corrupt chunk in {corrupted} of the syncs")
+    for t in range(trials):  # every connection has ended now
+        sent = sum((gw.sent.get(t, Counter()) for gw in gateways), Counter())
+        again = sum(c - 1 for c in sent.values() if c > 1)
+        resent, most = resent + again, max(most, again)
+    print(
+        f"2. random cuts: {trials} syncs of {total / 1024:.0f} KiB changed content, "
+        f"{cuts} cuts in all, a corrupt chunk in {corrupted} of the syncs"
+    )
+    print(
+        f"   chunks sent twice  {resent:5d}     (max {most} in one sync; window "
+        f"{PacksConfig().window_chunks} chunks of 32 KiB here)"
+    )
     print(f"   right pack active  {100 * right / trials:6.1f} %   (goal 100%)")
     print(f"   damaged activations {damaged:5d}     (goal 0)")
 
@@ -290,15 +374,19 @@ async def glasses_child(outbox_path: str, port: int, start: int, last: int) -> N
     outbox = Outbox(Path(outbox_path))
     acks: asyncio.Queue[RecordAck] = asyncio.Queue()
     async with connect(f"ws://127.0.0.1:{port}", **WS) as ws:
+
         async def reader() -> None:
             async for frame in ws:
                 message = decode(frame)
                 if isinstance(message, RecordAck):
                     acks.put_nowait(message)
 
-        tasks = [asyncio.create_task(reader()),
-                 asyncio.create_task(deliver(outbox, lambda m: ws.send(encode(m)), acks,
-                                             window=16, poll_interval=0.01))]
+        tasks = [
+            asyncio.create_task(reader()),
+            asyncio.create_task(
+                deliver(outbox, lambda m: ws.send(encode(m)), acks, window=16, poll_interval=0.01)
+            ),
+        ]
         print("ready", flush=True)
         for n in range(start, last):
             await outbox.aadd("telemetry", {"n": n, "point": "supply_air_temp", "value": 21.5})
@@ -340,8 +428,15 @@ async def bench_outbox(work: Path, records: int, seed: int) -> None:
         port = srv.sockets[0].getsockname()[1]
         while not drained:
             child = await asyncio.create_subprocess_exec(
-                sys.executable, __file__, "--child", str(outbox_path), str(port),
-                str(next_n), str(records), stdout=asyncio.subprocess.PIPE)
+                sys.executable,
+                __file__,
+                "--child",
+                str(outbox_path),
+                str(port),
+                str(next_n),
+                str(records),
+                stdout=asyncio.subprocess.PIPE,
+            )
             assert child.stdout is not None
             await child.stdout.readline()  # ready
             try:
@@ -391,18 +486,31 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--serve"]:
         asyncio.run(serve_forever(sys.argv[3], sys.argv[2], int(sys.argv[4]), int(sys.argv[5])))
     elif sys.argv[1:2] == ["--child"]:
-        asyncio.run(glasses_child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
-                                  int(sys.argv[5])))
+        asyncio.run(
+            glasses_child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+        )
     else:
         parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
         parser.add_argument("--repeats", type=int, default=5, help="throughput runs")
-        parser.add_argument("--size-mib", type=int, default=16,
-                            help="service manuals added to the throughput pack (MiB of text)")
+        parser.add_argument(
+            "--size-mib",
+            type=int,
+            default=16,
+            help="service manuals added to the throughput pack (MiB of text)",
+        )
         parser.add_argument("--trials", type=int, default=100, help="syncs with random cuts")
         parser.add_argument("--records", type=int, default=1000, help="outbox records")
-        parser.add_argument("--chunk-kib", type=int, default=PacksConfig().chunk_size // 1024,
-                            help="pack chunk size for the throughput test")
-        parser.add_argument("--window", type=int, default=PacksConfig().window_chunks,
-                            help="chunks in flight for the throughput test")
+        parser.add_argument(
+            "--chunk-kib",
+            type=int,
+            default=PacksConfig().chunk_size // 1024,
+            help="pack chunk size for the throughput test",
+        )
+        parser.add_argument(
+            "--window",
+            type=int,
+            default=PacksConfig().window_chunks,
+            help="chunks in flight for the throughput test",
+        )
         parser.add_argument("--seed", type=int, default=1)
         asyncio.run(main(parser.parse_args()))
