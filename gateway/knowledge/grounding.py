@@ -132,7 +132,13 @@ def extract_sentences(question: str, chunk: Chunk, max_sentences: int) -> list[s
     if len(sentences) <= max_sentences:
         return sentences
     wanted = content_tokens(question)
-    scores = [len(wanted & content_tokens(s)) for s in sentences]
+    figures = {w for w in wanted if any(ch.isdigit() for ch in w)}  # codes, numbers: weigh more
+
+    def score(sentence: str) -> int:
+        words = content_tokens(sentence)
+        return len(wanted & words) + 2 * len(figures & words)
+
+    scores = [score(s) for s in sentences]
     best_start = max(range(len(sentences) - max_sentences + 1),
                      key=lambda i: (sum(scores[i : i + max_sentences]), -i))
     return sentences[best_start : best_start + max_sentences]
