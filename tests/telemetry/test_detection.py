@@ -40,7 +40,9 @@ def history(days: float, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
     return generate(SHAPE, START, int(days * 1440), MINUTE, rng)
 
 
-def learned_engine(tmp_path: Path, **kw: str | None) -> tuple[TelemetryEngine, np.ndarray, np.ndarray]:
+def learned_engine(
+    tmp_path: Path, **kw: str | None
+) -> tuple[TelemetryEngine, np.ndarray, np.ndarray]:
     """An engine that learned 3 days of discharge pressure; returns it and 2 more days."""
     engine = make_engine(tmp_path, **kw)
     ts, values = history(5)
@@ -49,7 +51,9 @@ def learned_engine(tmp_path: Path, **kw: str | None) -> tuple[TelemetryEngine, n
     return engine, ts[warm:], values[warm:]
 
 
-def feed(engine: TelemetryEngine, ts: np.ndarray, values: np.ndarray) -> list[tuple[int, AlertEvent]]:
+def feed(
+    engine: TelemetryEngine, ts: np.ndarray, values: np.ndarray
+) -> list[tuple[int, AlertEvent]]:
     out = []
     for i, (t, v) in enumerate(zip(ts, values, strict=True)):
         value = None if math.isnan(v) else float(v)
@@ -79,7 +83,11 @@ def test_drift_is_caught_quickly_and_names_the_procedure(tmp_path: Path) -> None
     assert first.change is AlertChange.OPENED
     assert start <= i <= start + 12
     alert = first.alert
-    assert (alert.tag, alert.point, alert.category) == ("CRAC-01", "discharge_pressure", AlertCategory.VALUE)
+    assert (alert.tag, alert.point, alert.category) == (
+        "CRAC-01",
+        "discharge_pressure",
+        AlertCategory.VALUE,
+    )
     assert alert.kind is AlertKind.DRIFT and alert.severity is Severity.WARNING
     assert alert.procedure == "crac-hp-trip-recovery"
     assert alert.unit == "psig" and alert.observed is not None and alert.expected is not None
@@ -129,7 +137,9 @@ def test_dropout(tmp_path: Path) -> None:
         (102, AlertChange.OPENED, AlertKind.DROPOUT),
         (114, AlertChange.CLEARED, AlertKind.DROPOUT),
     ]
-    assert events[0][1].alert.message == "CRAC-01 discharge pressure has not reported for 2 minutes."
+    assert (
+        events[0][1].alert.message == "CRAC-01 discharge pressure has not reported for 2 minutes."
+    )
 
 
 def test_baseline_from_point_list_detects_without_history(tmp_path: Path) -> None:

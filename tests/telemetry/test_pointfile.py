@@ -98,14 +98,14 @@ high = 450
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("data_type = \"uint16\"", "data_type = \"uint12\"", "discharge_pressure.data_type"),
+        ('data_type = "uint16"', 'data_type = "uint12"', "discharge_pressure.data_type"),
         ("low = 340", "lo = 340", "discharge_pressure.lo: unknown key"),
         ("high = 450", "high = 300", "normal range is empty"),
         ("hard_high = 610", "hard_high = 400", "hard_high: 400.0 is below the normal high"),
-        ("source = \"crac01\"", "source = \"crac09\"", "unknown source 'crac09'"),
-        ("uri = \"modbus+tcp", "uri = \"http", "expected modbus+tcp://HOST:PORT"),
+        ('source = "crac01"', 'source = "crac09"', "unknown source 'crac09'"),
+        ('uri = "modbus+tcp', 'uri = "http', "expected modbus+tcp://HOST:PORT"),
         ("register = 2", "register = 0", "register 0 already used by CRAC-01.discharge_pressure"),
-        ("unit = \"psig\"\nlow = 340", "low = 340", "discharge_pressure.unit: missing"),
+        ('unit = "psig"\nlow = 340', "low = 340", "discharge_pressure.unit: missing"),
         ("interval_s = 0.1", "interval_s = -1", "interval_s: must be > 0"),
         ("unit_id = 1", "unit_id = 300", "unit_id: 300 is outside 0..255"),
     ],
@@ -125,7 +125,7 @@ def test_unreadable_and_invalid_files(tmp_path: Path) -> None:
         load_point_list(tmp_path / "missing.toml")
     with pytest.raises(PointListError, match="not valid TOML"):
         load_point_list(write_points(tmp_path, "[source.x\n"))
-    with pytest.raises(PointListError, match="no \\[source.NAME\\] table"):
+    with pytest.raises(PointListError, match=r"no \[source\.NAME\] table"):
         load_point_list(write_points(tmp_path, "site = 'x'\n"))
 
 
@@ -137,5 +137,5 @@ def test_baseline_table(tmp_path: Path) -> None:
     baseline = points.point("CRAC-01", "discharge_pressure").baseline
     assert baseline is not None and (baseline.level, baseline.spread) == (390, 4)
     bad = text.replace("spread = 4 }", "spread = 4, hourly = [1, 2] }")
-    with pytest.raises(PointListError, match="baseline.hourly: needs 24 values"):
+    with pytest.raises(PointListError, match=r"baseline\.hourly: needs 24 values"):
         load_point_list(write_points(tmp_path, bad, "bad.toml"))

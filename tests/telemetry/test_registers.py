@@ -35,7 +35,9 @@ def test_known_encodings() -> None:
     raw=st.integers(min_value=-30000, max_value=30000),
     scale=st.sampled_from([1.0, 0.1, 0.01, 2.0]),
 )
-def test_encode_decode_round_trip(dtype: DataType, order: WordOrder, raw: int, scale: float) -> None:
+def test_encode_decode_round_trip(
+    dtype: DataType, order: WordOrder, raw: int, scale: float
+) -> None:
     if dtype in (DataType.UINT16, DataType.UINT32):
         raw = abs(raw)
     address = ModbusAddress(0, data_type=dtype, scale=scale, offset=5.0, word_order=order)
@@ -47,7 +49,9 @@ def test_encode_decode_round_trip(dtype: DataType, order: WordOrder, raw: int, s
     assert math.isclose(decoded, value, rel_tol=1e-6, abs_tol=scale / 2 + 1e-3)
 
 
-def _point(name: str, register: int, rtype: RegisterType, dtype: DataType = DataType.UINT16) -> Point:
+def _point(
+    name: str, register: int, rtype: RegisterType, dtype: DataType = DataType.UINT16
+) -> Point:
     return Point("X-1", name, "u", 0, 1, "s", ModbusAddress(register, rtype, dtype))
 
 
@@ -70,5 +74,3 @@ def test_plan_blocks_respects_gaps_sizes_and_types() -> None:
     blocks = plan_blocks(many, max_block=120, max_gap=8)
     assert len(blocks) == 9 and max(b.count for b in blocks) <= 120
     assert sum(len(b.points) for b in blocks) == 1000
-
-
