@@ -59,7 +59,7 @@ from glasses.pack.verify import load_trusted_keys
 from protocol import Message, PackChunk, Record, RecordAck, decode, encode
 
 SITE = Path(gateway.__file__).parent / "sample_site"
-WS = {"max_size": 2**21, "compression": None}
+WS: dict[str, Any] = {"max_size": 2**21, "compression": None}
 WORDS = (
     "compressor valve pressure filter breaker sensor airflow setpoint bearing coil "
     "refrigerant panel relay fan pump contactor damper"
@@ -417,7 +417,7 @@ async def bench_outbox(work: Path, records: int, seed: int) -> None:
 
     def committed() -> list[int]:
         outbox = Outbox(outbox_path)
-        pending = [int(r.payload["n"]) for r in outbox.pending(10**6)]
+        pending = [int(str(r.payload["n"])) for r in outbox.pending(10**6)]
         outbox.close()
         stored = [int(r["payload"]["n"]) for r in store.for_device("glasses-01", 10**6)]
         return pending + stored
