@@ -143,7 +143,9 @@ def _status(points: Any, db: Path, as_json: bool) -> int:
 def _print_status(points: Any, db: Path, have_db: bool, rows: list[dict], alerts: list) -> None:
     from gateway.telemetry.speech import number
 
-    print(f"Point list: {points.path} ({len(points.points)} points, {len(points.sources)} sources)")
+    n_src = len(points.sources)
+    sources = f"{n_src} source" + ("" if n_src == 1 else "s")
+    print(f"Point list: {points.path} ({len(points.points)} points, {sources})")
     print(f"Database:   {db}" + ("" if have_db else " (none yet: is the gateway running?)"))
     print(f"{'EQUIPMENT':10} {'POINT':22} {'VALUE':>14} {'AGE':>8} {'TREND':7} NORMAL")
     for r in rows:

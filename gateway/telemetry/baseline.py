@@ -80,7 +80,7 @@ class SeasonalBaseline:
         hourly = baseline.hourly or (baseline.level,) * 24
         hours = np.arange(24) + 0.5
         centres = (np.arange(self.n_buckets) + 0.5) * 24.0 / self.n_buckets
-        self.levels = list(np.interp(centres, hours, hourly, period=24.0))
+        self.levels = [float(x) for x in np.interp(centres, hours, hourly, period=24.0)]
         self.counts = [10**6] * self.n_buckets
         self.level = 0.0
         self.spread = baseline.spread
@@ -108,9 +108,8 @@ class SeasonalBaseline:
                 self.counts[b] = int(sel.size)
         have = np.flatnonzero(np.isfinite(medians))
         centres = np.arange(self.n_buckets, dtype=float)
-        self.levels = list(
-            np.interp(centres, have.astype(float), medians[have], period=self.n_buckets)
-        )
+        levels = np.interp(centres, have.astype(float), medians[have], period=self.n_buckets)
+        self.levels = [float(x) for x in levels]
         self.level = 0.0
         resid = v - self._profile_many(t)
         window = max(1, round(1.0 / self._a_level))

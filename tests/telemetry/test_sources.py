@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import socket
 from pathlib import Path
@@ -77,7 +78,7 @@ async def test_csv_replay_end_and_errors(tmp_path: Path) -> None:
     other = tmp_path / "other"
     other.mkdir()
     broken = csv_points(other, csv="time,x\n0,1\n")
-    with pytest.raises(SourceConfigError, match="no column 'CRAC-01.discharge_pressure'"):
+    with pytest.raises(SourceConfigError, match=r"no column 'CRAC-01\.discharge_pressure'"):
         await open_source(broken.sources["replay"], broken.points).read(broken.points)
 
 
@@ -135,7 +136,7 @@ async def test_poller_backs_off_while_the_source_is_silent(tmp_path: Path) -> No
         await task
     assert got == [] and len(failures) >= 3
     assert all(isinstance(exc, SourceUnavailable) for _, exc in failures)
-    gaps = [b[0] - a[0] for a, b in zip(failures, failures[1:], strict=False)]
+    gaps = [b[0] - a[0] for a, b in itertools.pairwise(failures)]
     assert max(gaps) > 3 * spec.interval_s  # it backed off instead of hammering
 
 
