@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gateway.knowledge.config import KnowledgeConfig
 from gateway.security.config import SecurityConfig
+from gateway.telemetry.config import TelemetryConfig
 from gateway.service.config import ServiceConfig
 from protocol.configtree import load
 
@@ -42,6 +43,7 @@ class GatewayConfig:
     service: ServiceConfig = field(default_factory=ServiceConfig)
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
+    telemetry: TelemetryConfig = field(default_factory=TelemetryConfig)
 
 
 def from_args(args: argparse.Namespace) -> tuple[GatewayConfig, dict[str, str]]:

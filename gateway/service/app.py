@@ -37,6 +37,31 @@ def open_knowledge(config: GatewayConfig) -> KnowledgeBase:
     return base
 
 
+class _Telemetry:
+    def __init__(self, service: object, bridge: object) -> None:
+        self.service, self.bridge = service, bridge
+
+    async def stop(self) -> None:
+        await self.bridge.stop()  # type: ignore[attr-defined]
+        await self.service.stop()  # type: ignore[attr-defined]
+
+
+async def start_telemetry(hub: Hub, config: GatewayConfig) -> _Telemetry | None:
+    """Poll the site's controllers when it has a point list; alerts go to every session."""
+    settings = config.telemetry.resolve(config.site_dir, config.data_dir)
+    if not settings.enabled or settings.points is None or not settings.points.exists():
+        return None
+    from gateway.service.telemetry_bridge import TelemetryBridge
+    from gateway.telemetry.service import TelemetryService
+
+    service = TelemetryService(settings)
+    await service.start()
+    bridge = TelemetryBridge(hub, service)
+    bridge.start()
+    hub.telemetry = bridge
+    return _Telemetry(service, bridge)
+
+
 @contextlib.asynccontextmanager
 async def running_gateway(config: GatewayConfig) -> AsyncIterator[GatewayServer]:
     """Start the gateway; on exit stop it gracefully (going-away to every session)."""
@@ -55,6 +80,7 @@ async def running_gateway(config: GatewayConfig) -> AsyncIterator[GatewayServer]
 
     mount(hub)
     secured = secure_hub(hub, data, config.security)
+    telemetry = await start_telemetry(hub, config)
     server = GatewayServer(hub, secured.ssl_context)
     await server.start()
     secured.start()
@@ -62,6 +88,8 @@ async def running_gateway(config: GatewayConfig) -> AsyncIterator[GatewayServer]
         yield server
     finally:
         await server.stop()
+        if telemetry is not None:
+            await telemetry.stop()
         await secured.aclose()
         hub.records.close()
         await base.aclose()

@@ -105,6 +105,9 @@ class Session:
             await self._on_ask(
                 Ask(self.state.pending_question_id, self.state.pending_question)
             )
+        if self.hub.telemetry is not None:  # what went wrong while these glasses were away
+            for alert in self.hub.telemetry.open_alerts():
+                await self.send(alert)
         idle = self.hub.config.idle_timeout
         while True:
             try:
