@@ -28,6 +28,7 @@ from gateway.knowledge.events import (
 )
 from gateway.knowledge.grounding import (
     GroundingChecker,
+    addresses,
     extract_sentences,
     similar,
     strip_lead_in,
@@ -111,7 +112,7 @@ class AnswerEngine:
                     draft.first_token = time.perf_counter()
                 yield Delta(delta)
                 for text in splitter.feed(delta):
-                    sentence, reason, done = self._accept(text, checker, passages, draft,
+                    sentence, reason, done = self._accept(question, text, checker, passages, draft,
                                                           answer_sentences)
                     if sentence is not None:
                         yield sentence
@@ -121,7 +122,7 @@ class AnswerEngine:
                     break
             else:
                 for text in splitter.flush():
-                    sentence, reason, done = self._accept(text, checker, passages, draft,
+                    sentence, reason, done = self._accept(question, text, checker, passages, draft,
                                                           answer_sentences)
                     if sentence is not None:
                         yield sentence
@@ -158,8 +159,8 @@ class AnswerEngine:
         )
 
     def _accept(
-        self, text: str, checker: GroundingChecker, passages: Sequence[tuple[Chunk, str]],
-        draft: _Draft, accepted: list[Sentence],
+        self, question: str, text: str, checker: GroundingChecker,
+        passages: Sequence[tuple[Chunk, str]], draft: _Draft, accepted: list[Sentence],
     ) -> tuple[Sentence | None, str, bool]:
         """Check one model sentence: (sentence to speak or None, refusal reason, stop now)."""
         text = strip_lead_in(text)
@@ -170,6 +171,9 @@ class AnswerEngine:
         verdict = checker.check(text)
         if verdict.neutral:
             return None, "", False
+        if verdict.supported and not accepted and not addresses(question, text):
+            log.info("answer sentence %r does not address the question", text)
+            return None, "the answer does not address the question", True
         if not verdict.supported:
             log.info("unsupported answer sentence %r: %s", text, verdict.reason)
             return None, verdict.reason, True

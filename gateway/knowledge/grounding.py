@@ -120,6 +120,12 @@ def strip_lead_in(sentence: str) -> str:
     return _LEAD_IN.sub("", sentence).strip()
 
 
+def addresses(question: str, sentence: str) -> bool:
+    """The sentence shares at least one content word with the question (when it has any)."""
+    wanted = content_tokens(question) - _FILLER
+    return not wanted or bool(wanted & content_tokens(sentence))
+
+
 def similar(a: str, b: str, limit: float = 0.8) -> bool:
     """Two sentences say nearly the same (Jaccard of content words >= ``limit``)."""
     x, y = content_tokens(a), content_tokens(b)

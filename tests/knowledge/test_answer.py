@@ -74,7 +74,7 @@ async def test_an_unsupported_answer_is_replaced_by_the_passage(small_kb: Knowle
 async def test_safety_answers_read_the_cited_documents_warnings_verbatim(
     small_kb: KnowledgeBase,
 ) -> None:
-    backend = ScriptedBackend("Category 2 clothing is rated at 8 cal/cm².")
+    backend = ScriptedBackend("Inside the boundary, Category 2 clothing is rated at 8 cal/cm².")
     events = await _collect(small_kb, backend, "what PPE do I need inside the arc flash boundary?")
     answer = _final(events)
     assert answer.warnings == ARC_WARNINGS
@@ -160,6 +160,16 @@ async def test_many_questions_retrieve_concurrently(small_kb: KnowledgeBase) -> 
     results = await asyncio.gather(*(small_kb.retriever.aretrieve(q) for q in questions))
     assert [r.hits[0].chunk.doc_id for r in results[:4]] == [
         "ups-alarm-table", "ups-alarm-table", "pump-restart", "arc-flash-safety"]
+
+
+async def test_a_supported_sentence_off_the_question_is_not_an_answer(
+    small_kb: KnowledgeBase,
+) -> None:
+    backend = ScriptedBackend("Replace fan module FM-9.")
+    answer = _final(await _collect(small_kb, backend, "what does alarm U-204 mean?"))
+    assert answer.source is Source.EXTRACT
+    assert "does not address the question" in answer.fallback_reason
+    assert "Battery temperature above 30 °C" in answer.text
 
 
 async def test_an_empty_question_is_refused(small_kb: KnowledgeBase) -> None:
