@@ -119,9 +119,12 @@ class TelemetryService:
         self._sources.clear()
         for sub in list(self._subscribers):
             sub.close()
-        if self._store is not None:
-            await asyncio.to_thread(self._store.close)
-            self._store = None
+        store, self._store = self._store, None
+        if store is not None:
+            if self._engine is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(store.save_alerts, self._engine.open_alerts())
+            await asyncio.to_thread(store.close)
 
     async def __aenter__(self) -> TelemetryService:
         await self.start()
@@ -187,17 +190,18 @@ class TelemetryService:
         await self._publish_alerts(self.engine.source_failed(source, now))
 
     async def _publish_alerts(self, events: list[AlertEvent]) -> None:
+        """Store the alerts' new state, then tell the subscribers."""
         if not events:
             return
-        for event in events:
-            log.info("telemetry alert %s: %s", event.change.value, event.alert.message)
-            for sub in list(self._subscribers):
-                sub.offer(event)
         if self._store is not None:
             try:
                 await asyncio.to_thread(self._store.save_alerts, [e.alert for e in events])
             except Exception as exc:
                 log.warning("telemetry: cannot store alerts: %s", exc)
+        for event in events:
+            log.info("telemetry alert %s: %s", event.change.value, event.alert.message)
+            for sub in list(self._subscribers):
+                sub.offer(event)
 
     async def _prune_loop(self) -> None:
         cfg = self.config
