@@ -26,7 +26,17 @@ from websockets.exceptions import ConnectionClosed
 from gateway.service.server import GatewayServer
 from protocol import codec
 from protocol.errors import ProtocolError
-from protocol.messages import Answer, AnswerDelta, Ask, ErrorMessage, Hello, Message, Ping, Pong
+from protocol.messages import (
+    Answer,
+    AnswerDelta,
+    Ask,
+    ErrorMessage,
+    Hello,
+    Message,
+    Ping,
+    Pong,
+    ProcedureRequest,
+)
 from tests.protocol.protocol_strategies import any_message
 from tests.service.conftest import ScriptedAnswerer, make_hub
 
@@ -337,5 +347,30 @@ def test_a_fatal_error_closes_the_link(live: LiveGateway) -> None:
         replies, closed = await exchange(ws, frame, 0)
         assert [(m.code, m.fatal) for m in replies] == [("version_mismatch", True)]  # type: ignore[attr-defined]
         assert closed is not None, "fatal error sent, link left open"
+
+    live.run(scenario())
+
+
+@pytest.mark.xfail(
+    reason="gateway/service/session.py Session.send waits forever on a peer that stopped "
+    "reading: the session outlives idle_timeout and GatewayServer.stop() hangs in going_away",
+    strict=True,
+)
+def test_a_peer_that_stops_reading_does_not_hang_the_gateway(live: LiveGateway) -> None:
+    async def scenario() -> None:
+        ws = await open_session(live.server.uri, "lazy")
+        ws.transport.pause_reading()  # its replies pile up until the gateway's send blocks
+        frame = codec.encode(ProcedureRequest("crac-hp-trip-recovery"))
+        try:
+            while True:
+                await asyncio.wait_for(ws.send(frame), 1.0)
+        except (TimeoutError, ConnectionClosed):
+            pass
+        try:
+            await asyncio.wait_for(live.server.stop(), 10.0)
+        except TimeoutError:
+            raise AssertionError("stop() still waiting on the peer that does not read") from None
+        finally:
+            ws.transport.abort()
 
     live.run(scenario())
