@@ -491,7 +491,7 @@ if __name__ == "__main__":
         )
     else:
         parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-        parser.add_argument("--repeats", type=int, default=5, help="throughput runs")
+        parser.add_argument("--repeats", type=int, default=7, help="throughput runs")
         parser.add_argument(
             "--size-mib",
             type=int,
