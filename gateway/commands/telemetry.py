@@ -140,7 +140,9 @@ def _status(points: Any, db: Path, as_json: bool) -> int:
     return int(ExitCode.OK)
 
 
-def _print_status(points: Any, db: Path, have_db: bool, rows: list[dict], alerts: list) -> None:
+def _print_status(
+    points: Any, db: Path, have_db: bool, rows: list[dict[str, Any]], alerts: list[Any]
+) -> None:
     from gateway.telemetry.speech import number
 
     n_src = len(points.sources)

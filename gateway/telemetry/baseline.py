@@ -69,7 +69,8 @@ class SeasonalBaseline:
         w1 = u - lo
         levels = np.asarray(self.levels)
         b0 = lo.astype(int) % self.n_buckets
-        return levels[b0] * (1.0 - w1) + levels[(b0 + 1) % self.n_buckets] * w1
+        out: np.ndarray = levels[b0] * (1.0 - w1) + levels[(b0 + 1) % self.n_buckets] * w1
+        return out
 
     def sigma(self) -> float:
         return max(self.spread, self.floor) if math.isfinite(self.spread) else self.floor
@@ -185,4 +186,5 @@ def _rolling_mean(x: np.ndarray, window: int) -> np.ndarray:
     idx = np.arange(x.size)
     lo = np.clip(idx - half, 0, x.size)
     hi = np.clip(idx + half + 1, 0, x.size)
-    return (c[hi] - c[lo]) / (hi - lo)
+    out: np.ndarray = (c[hi] - c[lo]) / (hi - lo)
+    return out

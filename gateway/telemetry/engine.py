@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from gateway.telemetry.alerts import AlertBook, Draft, comm_key, new_alert_id
 from gateway.telemetry.config import DetectionSettings
 from gateway.telemetry.detector import PointDetector
-from gateway.telemetry.findings import Finding
+from gateway.telemetry.findings import Finding, Observation
 from gateway.telemetry.model import (
     Alert,
     AlertEvent,
@@ -105,10 +105,7 @@ class TelemetryEngine:
                 if finding is None and not self.book.is_open((r.tag, r.point, category)):
                     continue
                 event = self.book.apply(
-                    (r.tag, r.point, category),
-                    finding,
-                    r.ts,
-                    lambda f, d=detector, o=obs: self._draft(d.point, f, o.value, o.expected, o.ts),
+                    (r.tag, r.point, category), finding, r.ts, self._drafter(detector.point, obs)
                 )
                 if event is not None:
                     events.append(event)
@@ -166,6 +163,12 @@ class TelemetryEngine:
         return tuple(out)
 
     # -- messages --------------------------------------------------------------------------
+    def _drafter(self, point: Point, obs: Observation) -> Callable[[Finding], Draft]:
+        def build(f: Finding) -> Draft:
+            return self._draft(point, f, obs.value, obs.expected, obs.ts)
+
+        return build
+
     def _draft(
         self, point: Point, f: Finding, value: float | None, expected: float | None, now: float
     ) -> Draft:

@@ -148,7 +148,8 @@ class Alert:
         return self.state is not AlertState.CLEARED
 
     def to_dict(self) -> dict[str, Any]:
-        return to_jsonable(self)
+        out: dict[str, Any] = to_jsonable(self)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Alert:

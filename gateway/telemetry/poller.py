@@ -21,7 +21,7 @@ OnFailure = Callable[[str, float, SourceError], Awaitable[None]]
 
 def backoff_delay(failures: int, interval_s: float, cap_s: float, rng: random.Random) -> float:
     """Exponential in the number of failures, capped, with jitter (50-100 %)."""
-    base = min(cap_s, interval_s * 2 ** max(0, failures - 1))
+    base = min(cap_s, interval_s * 2.0 ** max(0, failures - 1))
     return max(interval_s / 2, base * (0.5 + rng.random() / 2))
 
 

@@ -27,13 +27,20 @@ _WORD = re.compile(r"[a-z0-9]+")
 class DocumentLike(Protocol):
     """The front-matter fields of ``protocol.procedure.Document`` used here."""
 
-    id: str
-    title: str
-    kind: Any
-    equipment_types: Sequence[str]
-    equipment_tags: Sequence[str]
-    alarm_codes: Sequence[str]
-    keywords: Sequence[str]
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def kind(self) -> Any: ...
+    @property
+    def equipment_types(self) -> Sequence[str]: ...
+    @property
+    def equipment_tags(self) -> Sequence[str]: ...
+    @property
+    def alarm_codes(self) -> Sequence[str]: ...
+    @property
+    def keywords(self) -> Sequence[str]: ...
 
 
 def _words(text: str) -> set[str]:

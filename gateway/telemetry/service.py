@@ -66,7 +66,11 @@ class TelemetryService:
     async def start(self) -> None:
         if self._tasks:
             raise RuntimeError("telemetry service already started")
-        points = self._points or await asyncio.to_thread(load_point_list, self.config.points_path)
+        points: PointList
+        if self._points is None:
+            points = await asyncio.to_thread(load_point_list, self.config.points_path)
+        else:
+            points = self._points
         self._points = points
         docs = self._documents
         if docs is None and self.config.use_documents:

@@ -80,7 +80,15 @@ class SiteSimulator:
     # -- controlling values -----------------------------------------------------------
     def set_value(self, tag: str, point: str, fn: ValueFn | float) -> None:
         """Make a point read ``fn(now)`` (or a constant) from now on."""
-        self._fn[(tag, point)] = fn if callable(fn) else (lambda _ts, v=float(fn): v)
+        if callable(fn):
+            self._fn[(tag, point)] = fn
+            return
+        constant = float(fn)
+
+        def value(_ts: float) -> float:
+            return constant
+
+        self._fn[(tag, point)] = value
 
     def value_fn(self, tag: str, point: str) -> ValueFn:
         """The function a point currently reads from."""

@@ -84,7 +84,8 @@ def _smooth_walk(
     base = np.floor(days).astype(int)
     frac = days - base
     w = (1 - np.cos(math.pi * frac)) / 2
-    return knots[base] * (1 - w) + knots[np.minimum(base + 1, n_days - 1)] * w
+    out: np.ndarray = knots[base] * (1 - w) + knots[np.minimum(base + 1, n_days - 1)] * w
+    return out
 
 
 def _ar_noise(n: int, rho: float, sigma: float, rng: np.random.Generator) -> np.ndarray:
