@@ -72,6 +72,9 @@ class TelemetryEngine:
         }
         self.book = AlertBook(self.settings.clear_samples, new_id=new_id)
         self._latest = {p.key: _Latest() for p in points.points}
+        self._by_tag: dict[str, list[Point]] = {}
+        for p in points.points:
+            self._by_tag.setdefault(p.tag, []).append(p)
         self._health = {name: _Health() for name in points.sources}
 
     # -- learning ------------------------------------------------------------------
@@ -141,9 +144,7 @@ class TelemetryEngine:
     def latest(self, tag: str, now: float | None = None) -> tuple[LatestReading, ...]:
         now = time.time() if now is None else now
         out = []
-        for p in self.points.points:
-            if p.tag != tag:
-                continue
+        for p in self._by_tag.get(tag, ()):
             latest, det = self._latest[p.key], self.detectors[p.key]
             out.append(
                 LatestReading(
