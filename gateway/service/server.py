@@ -181,13 +181,18 @@ class GatewayServer:
         )
 
     async def stop(self, reason: str = "gateway shutting down") -> None:
-        """Stop advertising, tell every session we are going, finish or cancel answers."""
+        """Stop advertising, tell every session we are going, finish or cancel answers.
+
+        The zeroconf goodbye takes about 250 ms (three broadcasts); it goes out while the
+        sessions are told, so glasses learn of the shutdown at once.
+        """
         if self._load_task is not None:
             self._load_task.cancel()
             await asyncio.gather(self._load_task, return_exceptions=True)
+        unadvertise: asyncio.Task[None] | None = None
         if self._advertiser is not None:
             advertiser, self._advertiser = self._advertiser, None
-            await advertiser.stop()
+            unadvertise = asyncio.create_task(advertiser.stop())
         sessions = list(self.hub.sessions.values())
         if sessions:
             pending = [t for s in sessions for t in s.asks.values()]
@@ -196,6 +201,8 @@ class GatewayServer:
             await asyncio.gather(
                 *(s.going_away(reason, 5.0) for s in sessions), return_exceptions=True
             )
+        if unadvertise is not None:
+            await unadvertise
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()

@@ -35,15 +35,36 @@ class DemoResult:
     missing: list[str] = field(default_factory=list)
 
 
-def gateway_config(out_dir: Path) -> GatewayConfig:
+def gateway_config(out_dir: Path, points: Path | None = None) -> GatewayConfig:
+    from gateway.telemetry.config import TelemetryConfig
+
     service = ServiceConfig(host="127.0.0.1", port=0, advertise=True, advertise_address="127.0.0.1",
                             zeroconf_interfaces=LOOPBACK, shutdown_grace=0.5)  # fmt: skip
+    telemetry = TelemetryConfig(points=points, warmup_samples=0)
     return GatewayConfig(gateway_id="demo-gateway", name="Control room gateway",
-                         data_dir=out_dir / "gateway", service=service)  # fmt: skip
+                         data_dir=out_dir / "gateway", service=service,
+                         telemetry=telemetry)  # fmt: skip
+
+
+async def start_site_simulator(out_dir: Path) -> tuple[Any, Path]:
+    """The site's controllers (pymodbus), and a point list that points at them."""
+    from gateway.config import sample_site
+    from gateway.telemetry.pointfile import load_point_list
+    from gateway.telemetry.simulator import SiteSimulator
+
+    source = sample_site() / "points.toml"
+    sim = SiteSimulator(load_point_list(source))
+    port = await sim.start()
+    text = source.read_text(encoding="utf-8").replace("127.0.0.1:5020", f"127.0.0.1:{port}")
+    points = out_dir / "site_points.toml"
+    points.write_text(text, encoding="utf-8")
+    return sim, points
 
 
 def glasses_config(out_dir: Path) -> GlassesConfig:
-    link = LinkConfig(gateway="auto", zeroconf_interfaces=LOOPBACK)
+    # glasses and gateway share one machine here (ASR, LLM and video on 2 cores): allow
+    # a longer silence before calling the link dead than a real headset needs (2.5 s)
+    link = LinkConfig(gateway="auto", zeroconf_interfaces=LOOPBACK, dead_after=6.0)
     return GlassesConfig(device_id="glasses-demo", device_name="Demo glasses",
                          data_dir=out_dir / "glasses", link=link)  # fmt: skip
 
@@ -68,12 +89,15 @@ class Demo:
         self.app: GlassesApp | None = None
         self.film: DemoFilm | None = None
         self.t0 = time.monotonic()
+        self.sim: Any = None
+        self.points: Path | None = None
 
     async def start_gateway(self) -> None:
         from gateway.service.app import running_gateway
 
         stack = contextlib.AsyncExitStack()
-        self.server = await stack.enter_async_context(running_gateway(gateway_config(self.out_dir)))
+        config = gateway_config(self.out_dir, self.points)
+        self.server = await stack.enter_async_context(running_gateway(config))
         self.gateway = stack
 
     async def pair(self) -> None:
@@ -110,6 +134,8 @@ class Demo:
 
     async def run(self) -> DemoResult:
         self._loop = asyncio.get_running_loop()
+        self.say("starting the site's controllers (Modbus TCP simulator)")
+        self.sim, self.points = await start_site_simulator(self.out_dir)
         self.say("starting the gateway with the sample site (indexing documents, loading models)")
         await self.start_gateway()
         await self.pair()
@@ -145,7 +171,10 @@ class Demo:
     async def _play(self, beat: Beat) -> None:
         app = self.app
         assert app is not None
-        if beat.action == "gateway_stop":
+        if beat.action == "drift":
+            self.sim.set_value("CRAC-01", "discharge_pressure", 625.0)  # past the 610 psig HP switch
+            await self._wait(lambda: bool(app.core.state.alerts), 30)
+        elif beat.action == "gateway_stop":
             await self.stop_gateway()
             await self._wait(lambda: not app.core.state.online, 10)
         elif beat.action == "gateway_start":
@@ -171,6 +200,8 @@ class Demo:
         if self.film is not None:
             self.film.close()
         await self.stop_gateway()
+        if self.sim is not None:
+            await self.sim.stop()
 
 
 def worklog_report(events: list[dict[str, Any]]) -> str:

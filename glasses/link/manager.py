@@ -15,6 +15,7 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -29,10 +30,19 @@ from protocol.messages import ErrorMessage, GoingAway, Hello, Message, Ping, Pon
 from protocol.version import PROTOCOL_MAJOR, PROTOCOL_VERSION
 
 log = logging.getLogger(__name__)
+CLOSE_TIMEOUT = 0.5
+"""Seconds to wait for the gateway's close frame before dropping the TCP connection."""
+FAILED_FOR = 30.0
+"""Seconds a gateway that failed (or whose link died) is tried after the others."""
+T = TypeVar("T")
 
 
 class FatalLinkError(Exception):
     """The gateway refused us for a reason retrying will not fix."""
+
+
+class NewGateway(Exception):
+    """A gateway not yet tried this round appeared while we waited on another."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,7 @@ class LinkManager:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._refused: dict[str, float] = {}
+        self._failed: dict[str, float] = {}
         self.rtt_ms: float | None = None
         self.on_connected: list[Callable[[], Awaitable[None]]] = []
         self._warned: set[str] = set()
@@ -137,7 +148,11 @@ class LinkManager:
                 found.setdefault(c.uri, c)
         now = time.monotonic()
         usable = [c for c in found.values() if self._refused.get(c.uri, 0.0) <= now]
-        return sorted(usable, key=lambda c: (c.source != "zeroconf", c.sessions + c.queue))
+        return sorted(usable, key=lambda c: (self._recently_failed(c.uri, now),
+                                             c.source != "zeroconf", c.sessions + c.queue))  # fmt: skip
+
+    def _recently_failed(self, uri: str, now: float) -> bool:
+        return now - self._failed.get(uri, -FAILED_FOR) < FAILED_FOR
 
     async def ranked(self) -> list[Candidate]:
         """Candidates, fastest measured round trip first (unreachable ones last)."""
@@ -147,7 +162,9 @@ class LinkManager:
         rtts = await asyncio.gather(*(probe_rtt(c.uri) for c in found))
         for c, rtt in zip(found, rtts, strict=True):
             self.probes[c.uri] = rtt
-        order = sorted(range(len(found)), key=lambda i: (rtts[i] is None, rtts[i] or 0.0, i))
+        now = time.monotonic()
+        order = sorted(range(len(found)), key=lambda i: (
+            self._recently_failed(found[i].uri, now), rtts[i] is None, rtts[i] or 0.0, i))
         return [found[i] for i in order]
 
     def _better_elsewhere(self) -> bool:
@@ -161,16 +178,23 @@ class LinkManager:
     async def _run(self) -> None:
         backoff = Backoff(self.config.backoff_initial, self.config.backoff_max)
         while True:
-            for candidate in await self.ranked():
+            self._wake.clear()  # any discovery from here on is noticed
+            round_ = await self.ranked()
+            tried = {c.uri for c in round_}
+            for candidate in round_:
                 try:
-                    await self._session(candidate, backoff)
+                    await self._session(candidate, backoff, tried)
+                except NewGateway:
+                    break  # re-sort: the new gateway is tried before the failing ones
                 except FatalLinkError as exc:
                     self._refused[candidate.uri] = time.monotonic() + self.config.fatal_retry
                     self._report(LinkStatusChange(False, candidate.name, candidate.uri, str(exc), True))
                 except (OSError, TimeoutError, InvalidHandshake, InvalidURI, ConnectionClosed,
                         ProtocolError) as exc:  # fmt: skip
+                    self._failed[candidate.uri] = time.monotonic()
                     self._log_once(candidate.uri, exc)
-            self._wake.clear()
+            if any(c.uri not in tried for c in self.candidates()):
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), backoff.next())
 
@@ -199,18 +223,39 @@ class LinkManager:
         if fingerprint not in pinned:
             raise FatalLinkError(f"gateway certificate {fingerprint[:16]}… is not the paired one")
 
-    async def _session(self, candidate: Candidate, backoff: Backoff) -> None:
-        ws = await asyncio.wait_for(
+    async def _unless_new_gateway(self, opening: Awaitable[T], tried: set[str]) -> T:
+        """Await ``opening``, but give up as soon as a gateway not in ``tried`` appears."""
+        task = asyncio.ensure_future(opening)
+        try:
+            while True:
+                waker = asyncio.ensure_future(self._wake.wait())
+                await asyncio.wait((task, waker), return_when=asyncio.FIRST_COMPLETED)
+                waker.cancel()
+                if task.done():
+                    return task.result()
+                self._wake.clear()
+                if any(c.uri not in tried for c in self.candidates()):
+                    raise NewGateway
+        finally:
+            if not task.done():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+
+    async def _session(self, candidate: Candidate, backoff: Backoff, tried: set[str]) -> None:
+        opening = asyncio.wait_for(
             connect(candidate.uri, ssl=self._ssl(candidate.uri), ping_interval=None,
                     open_timeout=self.config.connect_timeout, max_size=1 << 21,
-                    compression=None),
+                    compression=None, close_timeout=CLOSE_TIMEOUT),
             self.config.connect_timeout + 0.5,
         )  # fmt: skip
+        ws = await self._unless_new_gateway(opening, tried)
+        reason = "connection lost"
         try:
             self._check_pin(ws)
             welcome = await self._hello(ws)
             self._ws, self._welcome, self._current = ws, welcome, candidate
             backoff.reset()
+            self._failed.pop(candidate.uri, None)
             self._warned.discard(candidate.uri)
             if self._known is not None:
                 self._known.remember(
@@ -224,9 +269,10 @@ class LinkManager:
         finally:
             was_up = self._welcome is not None and self._ws is ws
             self._ws, self._welcome = None, None
+            if was_up:  # report first: a dead peer never completes the closing handshake
+                self._failed[candidate.uri] = time.monotonic()
+                self._report(LinkStatusChange(False, candidate.name, candidate.uri, reason))
             await ws.close()
-        if was_up:
-            self._report(LinkStatusChange(False, candidate.name, candidate.uri, reason))
 
     async def _hello(self, ws: ClientConnection) -> Welcome:
         ident = self.identity
