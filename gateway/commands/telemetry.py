@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gateway.telemetry.config import TelemetryConfig
 from protocol.cli import ExitCode
 
 
@@ -89,14 +90,12 @@ def _simulate(points: Any, args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
-def _config(args: argparse.Namespace) -> Any:
+def _config(args: argparse.Namespace) -> TelemetryConfig:
     """The gateway's ``telemetry`` table, with paths from its site and data directories."""
     from gateway.config import from_args
-    from gateway.telemetry.config import TelemetryConfig
 
     config, _ = from_args(args)
-    telemetry = getattr(config, "telemetry", TelemetryConfig())
-    return telemetry.resolve(config.site_dir, config.data_dir)
+    return config.telemetry.resolve(config.site_dir, config.data_dir)
 
 
 def _status(points: Any, db: Path, as_json: bool) -> int:
