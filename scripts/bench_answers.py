@@ -17,7 +17,7 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ class Recording:
         return self.inner.name
 
     async def stream(self, messages: Sequence[ChatMessage], options: GenerationOptions
-                     ) -> AsyncIterator[str]:
+                     ) -> AsyncGenerator[str, None]:
         self.last = list(messages)
         async with aclosing(self.inner.stream(messages, options)) as deltas:
             async for delta in deltas:
@@ -125,8 +125,8 @@ def synthesise(kb: KnowledgeBase, total: int, seed: int = 7) -> None:
                            equipment_types=src.equipment_types, safety=False))
     nprng = np.random.default_rng(seed)
     vectors = base[[i % len(real) for i in range(len(extra))]]
-    vectors = vectors + nprng.normal(0, 0.35 / np.sqrt(vectors.shape[1]), vectors.shape)
-    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    noisy = vectors + nprng.normal(0, 0.35 / np.sqrt(vectors.shape[1]), vectors.shape)
+    vectors = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
     kb.index.store.upsert(extra, vectors)
     docs = dict(kb.index.documents)
     for c in extra:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 
 from gateway.knowledge.chunks import Chunk
@@ -83,7 +83,7 @@ class AnswerEngine:
 
     async def answer(
         self, question: str, context: QueryContext | None = None
-    ) -> AsyncIterator[AnswerEvent]:
+    ) -> AsyncGenerator[AnswerEvent, None]:
         """Stream the answer to ``question``: Delta / Sentence / Fallback events, then Answer."""
         question = " ".join(question.split())
         if not question:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ class KnowledgeBase:
         self.config = config
         self.retriever = Retriever(index, embedder, config, tag_types)
         self._backend: LLMBackend | None = None
+        self._ingest_lock = threading.Lock()
 
     @classmethod
     def open(cls, config: KnowledgeConfig, data_dir: Path, *, embedder_override: str = "",
@@ -80,7 +82,9 @@ class KnowledgeBase:
 
     def ingest_documents(self, documents: Any, progress: ProgressCallback | None = None
                          ) -> IngestReport:
-        return ingest(self.index, documents, self.embedder, progress=progress)
+        """Ingest ``documents`` (the whole site); one ingest at a time, retrieval goes on."""
+        with self._ingest_lock:
+            return ingest(self.index, documents, self.embedder, progress=progress)
 
     def ingest_dir(self, directory: Path, progress: ProgressCallback | None = None
                    ) -> IngestReport:
@@ -108,7 +112,13 @@ class KnowledgeBase:
         self.index.close()
 
     def close(self) -> None:
-        """Close the store (and the model, when no event loop is needed for it)."""
+        """Close the model and the store from synchronous code (async code: ``aclose``)."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise RuntimeError("KnowledgeBase.close() inside an event loop: await aclose()")
         if self._backend is not None:
             asyncio.run(self._backend.aclose())
             self._backend = None

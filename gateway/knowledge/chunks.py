@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from gateway.knowledge.text import table_to_lines
@@ -136,23 +136,20 @@ def _split_long(text: str) -> list[str]:
 
 def chunk_document(doc: Document) -> list[Chunk]:
     """All chunks of one document, in document order."""
-    base = {
-        "doc_id": doc.id,
-        "title": doc.title,
-        "kind": document_kind(doc),
-        "equipment_tags": tuple(doc.equipment_tags),
-        "equipment_types": tuple(str(t) for t in doc.equipment_types),
-        "safety": is_safety_document(doc),
-        "keywords": tuple((*doc.alarm_codes, *doc.keywords)),
-    }
+    base = Chunk(
+        id=doc.id, doc_id=doc.id, title=doc.title, kind=document_kind(doc), section="", step=0,
+        text="", equipment_tags=tuple(doc.equipment_tags),
+        equipment_types=tuple(str(t) for t in doc.equipment_types),
+        safety=is_safety_document(doc), keywords=tuple((*doc.alarm_codes, *doc.keywords)),
+    )
     chunks: list[Chunk] = []
     if doc.warnings:
         text = "\n".join(f"- {w}" for w in doc.warnings)
-        chunks.append(Chunk(id=f"{doc.id}#warnings", section=WARNINGS_SECTION, step=0,
-                            text=text, **base))
+        chunks.append(replace(base, id=f"{doc.id}#warnings", section=WARNINGS_SECTION, text=text))
     for step in doc.steps:
-        chunks.append(Chunk(id=f"{doc.id}#step-{step.number}", section=f"Step {step.number}",
-                            step=step.number, text=step_text(step), **base))
+        chunks.append(replace(base, id=f"{doc.id}#step-{step.number}",
+                              section=f"Step {step.number}", step=step.number,
+                              text=step_text(step)))
     for s_index, section in enumerate(doc.sections):
         heading = section.heading.strip() or "Overview"
         if heading.lower() in _SKIPPED_SECTIONS:
@@ -163,6 +160,6 @@ def chunk_document(doc: Document) -> list[Chunk]:
         if not body:
             continue
         for p_index, piece in enumerate(_split_long(body)):
-            chunks.append(Chunk(id=f"{doc.id}#sec-{s_index}-{p_index}", section=heading,
-                                step=0, text=piece, **base))
+            chunks.append(replace(base, id=f"{doc.id}#sec-{s_index}-{p_index}", section=heading,
+                                  text=piece))
     return chunks

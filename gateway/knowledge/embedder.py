@@ -74,9 +74,9 @@ class Embedder:
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-            vec = self._model.encode(
+            vec: Vector = np.asarray(self._model.encode(
                 [key], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-            )[0].astype(np.float32)
+            )[0], dtype=np.float32)
             self._cache[key] = vec
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)

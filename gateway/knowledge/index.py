@@ -59,6 +59,28 @@ def _write_json(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """Chunks and BM25 of one index state; replaced whole, so retrieval stays consistent."""
+
+    chunks: tuple[Chunk, ...]
+    bm25: BM25Index
+    positions: Mapping[str, int]
+    """Chunk id -> position (= BM25 id)."""
+    point_positions: Mapping[str, int]
+    """Qdrant point id -> position."""
+
+    @classmethod
+    def of(cls, chunks: Sequence[Chunk], bm25: BM25Index | None = None) -> Snapshot:
+        chunks = tuple(chunks)
+        return cls(
+            chunks,
+            bm25 if bm25 is not None else BM25Index.build([c.search_text() for c in chunks]),
+            {c.id: i for i, c in enumerate(chunks)},
+            {point_id(c.id): i for i, c in enumerate(chunks)},
+        )
+
+
 class KnowledgeIndex:
     """Chunks, BM25 and vectors of one site's documents, kept consistent together."""
 
@@ -68,10 +90,7 @@ class KnowledgeIndex:
         self.store = store
         self.embedder_name = ""
         self.documents: dict[str, DocEntry] = {}
-        self.chunks: tuple[Chunk, ...] = ()
-        self.positions: dict[str, int] = {}
-        self.point_positions: dict[str, int] = {}
-        self.bm25 = BM25Index.build([])
+        self.snapshot = Snapshot.of(())
 
     @classmethod
     def open(cls, data_dir: Path, config: KnowledgeConfig) -> KnowledgeIndex:
@@ -123,10 +142,15 @@ class KnowledgeIndex:
         self._set_chunks(chunks, bm25)
 
     def _set_chunks(self, chunks: Sequence[Chunk], bm25: BM25Index | None = None) -> None:
-        self.chunks = tuple(chunks)
-        self.positions = {c.id: i for i, c in enumerate(self.chunks)}
-        self.point_positions = {point_id(c.id): i for i, c in enumerate(self.chunks)}
-        self.bm25 = bm25 if bm25 is not None else BM25Index.build([c.search_text() for c in chunks])
+        self.snapshot = Snapshot.of(chunks, bm25)  # one assignment: readers never see a mix
+
+    @property
+    def chunks(self) -> tuple[Chunk, ...]:
+        return self.snapshot.chunks
+
+    @property
+    def bm25(self) -> BM25Index:
+        return self.snapshot.bm25
 
     def replace(
         self, documents: Mapping[str, DocEntry], chunks: Sequence[Chunk], embedder: str

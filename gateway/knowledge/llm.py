@@ -11,7 +11,7 @@ stops the generation.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -48,8 +48,10 @@ class LLMBackend(Protocol):
 
     def stream(
         self, messages: Sequence[ChatMessage], options: GenerationOptions
-    ) -> AsyncIterator[str]:
-        """Yield the reply's text deltas; raises LLMError when generation fails."""
+    ) -> AsyncGenerator[str, None]:
+        """Yield the reply's text deltas; raises LLMError when generation fails.
+
+        Closing the generator (``aclose``) stops the generation."""
         ...
 
     async def aclose(self) -> None:

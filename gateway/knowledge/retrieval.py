@@ -77,20 +77,21 @@ class Retriever:
                  top_k: int | None = None) -> Retrieval:
         """The ``top_k`` best chunks for ``query`` (blocking: call from a worker thread)."""
         start = time.perf_counter()
-        if not self.index.chunks:
+        snap = self.index.snapshot
+        if not snap.chunks:
             raise EmptyIndexError("the knowledge base is empty: run 'gateway ingest' first")
         context = context or QueryContext()
         n = self.config.candidates
         vector = self.embedder.embed_query(query)
         vec_hits = self.index.store.search(vector, n)
-        bm_hits = self.index.bm25.top(query, n)
-        positions = self.index.point_positions
+        bm_hits = snap.bm25.top(query, n)
+        positions = snap.point_positions
         vec_ranks = {positions[pid]: r for r, (pid, _) in enumerate(vec_hits) if pid in positions}
         bm_ranks = {pos: r for r, (pos, _) in enumerate(bm_hits)}
         symptom = is_symptom_question(query)
         hits = []
         for pos in vec_ranks.keys() | bm_ranks.keys():
-            chunk = self.index.chunks[pos]
+            chunk = snap.chunks[pos]
             vr, br = vec_ranks.get(pos), bm_ranks.get(pos)
             score = sum(1.0 / (self.config.rrf_k + r + 1) for r in (vr, br) if r is not None)
             score *= self._boost(chunk, context, symptom)

@@ -7,7 +7,7 @@ test_answer_real.py runs the same engine on the real llama-cpp model.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 
 import pytest
@@ -111,7 +111,7 @@ async def test_model_failure_falls_back_to_the_passage(small_kb: KnowledgeBase) 
         name = "broken"
 
         async def stream(self, messages: Sequence[ChatMessage], options: GenerationOptions
-                         ) -> AsyncIterator[str]:
+                         ) -> AsyncGenerator[str, None]:
             yield "The"
             raise LLMError("server went away")
 
