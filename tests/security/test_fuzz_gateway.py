@@ -36,6 +36,7 @@ from protocol.messages import (
     Ping,
     Pong,
     ProcedureRequest,
+    QueueStatus,
 )
 from tests.protocol.protocol_strategies import any_message
 from tests.service.conftest import ScriptedAnswerer, make_hub
@@ -204,7 +205,7 @@ async def exchange(ws: ClientConnection, frame: Frame, n: int) -> tuple[list[Mes
 
 async def ask_and_wait(ws: ClientConnection, qid: str) -> Answer:
     await ws.send(codec.encode(Ask(qid, "what is the max head pressure on CRAC-01?")))
-    while isinstance(msg := await recv(ws), AnswerDelta):
+    while isinstance(msg := await recv(ws), AnswerDelta | QueueStatus):
         pass
     assert isinstance(msg, Answer) and msg.question_id == qid, msg
     return msg
