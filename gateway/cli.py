@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from protocol.cli import build_parser, run
 
-COMMANDS: tuple[str, ...] = ("models", "serve", "ingest", "ask", "pair", "devices", "audit", "config")
+COMMANDS: tuple[str, ...] = ("models", "serve", "ingest", "ask", "pair", "devices", "audit", "config", "pack", "telemetry")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

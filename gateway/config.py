@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gateway.knowledge.config import KnowledgeConfig
+from gateway.packs.config import PacksConfig
 from gateway.security.config import SecurityConfig
 from gateway.telemetry.config import TelemetryConfig
 from gateway.service.config import ServiceConfig
@@ -44,6 +45,7 @@ class GatewayConfig:
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
     telemetry: TelemetryConfig = field(default_factory=TelemetryConfig)
+    packs: PacksConfig = field(default_factory=PacksConfig)
 
 
 def from_args(args: argparse.Namespace) -> tuple[GatewayConfig, dict[str, str]]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from protocol.cli import build_parser, run
 
-COMMANDS: tuple[str, ...] = ("models", "run", "render", "demo", "pair", "config")
+COMMANDS: tuple[str, ...] = ("models", "run", "render", "demo", "pair", "config", "pack")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,9 @@ from pathlib import Path
 from glasses.audio.config import VoiceConfig
 from glasses.intent.recognizer import IntentConfig
 from glasses.link.config import LinkConfig
+from glasses.outbox.config import OutboxConfig
 from glasses.overlay.pipeline import OverlayConfig
+from glasses.pack.config import PackConfig
 from glasses.tts.config import PlayerConfig, SinkConfig, TtsConfig
 from protocol.configtree import load
 
@@ -56,6 +58,8 @@ class GlassesConfig:
     speech_out: SinkConfig = field(default_factory=SinkConfig)
     link: LinkConfig = field(default_factory=LinkConfig)
     overlay: OverlayConfig = field(default_factory=OverlayConfig)
+    pack: PackConfig = field(default_factory=PackConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
 
 
 def from_args(args: argparse.Namespace) -> tuple[GlassesConfig, dict[str, str]]:

@@ -47,6 +47,8 @@ class Pairing:
     gateway_id: str = ""
     gateway_name: str = ""
     paired_at: float = 0.0
+    pack_key: str = ""
+    """The gateway's knowledge-pack signing key (raw Ed25519, hex), learnt over pinned TLS."""
 
 
 def normalize_fingerprint(text: str) -> str:
@@ -145,7 +147,8 @@ def pair_with_gateway(
         reason = body.get("error") if isinstance(body, dict) else None
         raise PairingFailed(f"gateway refused pairing: {reason or f'HTTP {response.status}'}")
     return Pairing(uri, seen, body["token"], device_id, str(body.get("gateway_id", "")),
-                   str(body.get("gateway_name", "")), round(time.time(), 3))  # fmt: skip
+                   str(body.get("gateway_name", "")), round(time.time(), 3),
+                   str(body.get("pack_key", "")))  # fmt: skip
 
 
 def load_pairings(data_dir: Path) -> list[Pairing]:

@@ -36,7 +36,9 @@ class Secured:
         self.registry.close()
 
 
-def secure_hub(hub: Any, data_dir: Path, config: SecurityConfig) -> Secured:
+def secure_hub(
+    hub: Any, data_dir: Path, config: SecurityConfig, extra: dict[str, str] | None = None
+) -> Secured:
     """Set ``hub.fingerprint``, ``hub.devices`` and ``hub.http_routes["/pair"]``."""
     context: ssl.SSLContext | None = None
     if config.tls:
@@ -54,7 +56,7 @@ def secure_hub(hub: Any, data_dir: Path, config: SecurityConfig) -> Secured:
     routes["/pair"] = pair_route(
         registry,
         hub.audit,
-        {"gateway_id": hub.gateway_id, "gateway_name": hub.gateway_name},
+        {"gateway_id": hub.gateway_id, "gateway_name": hub.gateway_name, **(extra or {})},
         require_tls=True,
     )
     hub.http_routes = routes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -35,6 +36,17 @@ def open_knowledge(config: GatewayConfig) -> KnowledgeBase:
     report = base.ingest_dir(docs_dir(config.site_dir))
     log.info("knowledge base %s: %s", base.version, report.summary())
     return base
+
+
+def build_pack(hub: Hub, config: GatewayConfig) -> str:
+    """Build (or reuse) the signed knowledge pack for the glasses; its public key, hex."""
+    from gateway.packs import PackServer
+    from gateway.packs.signing import load_or_create_signing_key, public_key_hex
+
+    packs = replace(config.packs, site_dir=config.packs.site_dir or str(config.site_dir))
+    hub.packs = PackServer.build(packs, config.data_dir)
+    hub.pack_version = hub.packs.version
+    return public_key_hex(load_or_create_signing_key(packs.key_path(config.data_dir)))
 
 
 class _Telemetry:
@@ -79,7 +91,8 @@ async def running_gateway(config: GatewayConfig) -> AsyncIterator[GatewayServer]
     from gateway.security.setup import secure_hub
 
     mount(hub)
-    secured = secure_hub(hub, data, config.security)
+    pack_key = await asyncio.to_thread(build_pack, hub, config)
+    secured = secure_hub(hub, data, config.security, {"pack_key": pack_key})
     telemetry = await start_telemetry(hub, config)
     server = GatewayServer(hub, secured.ssl_context)
     await server.start()

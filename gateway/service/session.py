@@ -30,6 +30,8 @@ from protocol.messages import (
     GoingAway,
     Hello,
     Message,
+    PackAck,
+    PackRequest,
     Ping,
     Pong,
     ProcedureRequest,
@@ -73,7 +75,10 @@ class Session:
             Record: self._on_record,
             TelemetrySubscribe: self._on_subscribe,
             AlertAck: self._on_alert_ack,
+            PackRequest: self._on_pack,
+            PackAck: self._on_pack,
         }
+        self.pack_stream: Any = None
 
     # -- sending -----------------------------------------------------------
     async def send(self, message: Message) -> None:
@@ -105,6 +110,9 @@ class Session:
             await self._on_ask(
                 Ask(self.state.pending_question_id, self.state.pending_question)
             )
+        if self.hub.packs is not None:  # the glasses sync in the background, safety first
+            self.pack_stream = self.hub.packs.stream(self.send)
+            await self.pack_stream.offer()
         if self.hub.telemetry is not None:  # what went wrong while these glasses were away
             for alert in self.hub.telemetry.open_alerts():
                 await self.send(alert)
@@ -154,6 +162,12 @@ class Session:
             readings = telemetry.readings_message(sub.equipment_tag)
             if readings is not None:
                 await self.send(readings)
+
+    async def _on_pack(self, message: PackRequest | PackAck) -> None:
+        if self.pack_stream is None:
+            await self.send(ErrorMessage("unsupported", "this gateway serves no knowledge pack"))
+            return
+        self.pack_stream.on_message(message)
 
     async def _on_alert_ack(self, ack: AlertAck) -> None:
         if self.hub.telemetry is not None:
@@ -260,6 +274,8 @@ class Session:
 
     async def close(self) -> None:
         """Cancel everything this session started (answers stop at the next token)."""
+        if self.pack_stream is not None:
+            await self.pack_stream.close()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()

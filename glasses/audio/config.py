@@ -94,6 +94,9 @@ class WakeConfig:
     """Probability at or above which the wake word counts as heard."""
     refractory_ms: int = 2000
     """After a detection, further detections are ignored for this long."""
+    phases: int = 2
+    """Scorers on 80 ms grids offset by 80/phases ms; the best counts (costs phases x CPU
+    while the gate is open)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ class EndpointConfig:
     prefix_join_ms: int = 450
     """If the command starts this soon after the wake detection, the wake phrase audio
     is transcribed with it (and stripped from the text) so the command's start is whole."""
-    speculative_ms: int = 120
+    speculative_ms: int = 90
     """Non-speech after which ASR starts speculatively (0 disables speculation)."""
 
 
@@ -171,6 +174,26 @@ class AsrConfig:
 
 
 @dataclass(frozen=True)
+class DenoiseConfig:
+    """Fan-noise suppression applied to an utterance before ASR."""
+
+    enabled: bool = True
+    """Suppress steady background noise before transcription."""
+    smoothing: float = 0.05
+    """Weight of each new non-speech frame in the running noise spectrum."""
+    min_frames: int = 10
+    """Non-speech frames needed before the noise spectrum is trusted."""
+    min_noise_dbfs: float = -65.0
+    """Below this noise level the audio is passed through untouched."""
+    over_subtraction: float = 1.5
+    """How many times the noise power is subtracted from each bin."""
+    gain_floor: float = 0.15
+    """Lowest gain of a bin (keeps some noise, avoids "musical" artefacts)."""
+    gain_smoothing_frames: int = 3
+    """Gains are averaged over this many STFT frames (8 ms hop)."""
+
+
+@dataclass(frozen=True)
 class VoiceConfig:
     """All of the voice input."""
 
@@ -180,3 +203,4 @@ class VoiceConfig:
     wake: WakeConfig = field(default_factory=WakeConfig)
     endpoint: EndpointConfig = field(default_factory=EndpointConfig)
     asr: AsrConfig = field(default_factory=AsrConfig)
+    denoise: DenoiseConfig = field(default_factory=DenoiseConfig)

@@ -20,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from glasses.audio.asr import AsrResult, WhisperAsr
 from glasses.audio.config import VoiceConfig
+from glasses.audio.denoise import NoiseProfile
 from glasses.audio.endpoint import Endpointer, EpEvent, EpKind, EpState
 from glasses.audio.events import (
     NoSpeech,
@@ -69,6 +70,7 @@ class VoiceInput:
         self.gate = SpeechGate(self.cfg.gate, self.detector)
         self.endpointer = Endpointer(self.cfg.endpoint)
         self._framer = Framer()
+        self.noise = NoiseProfile(self.cfg.denoise)
         keep = max(0, -(-self.cfg.endpoint.wake_preroll_ms // FRAME_MS))
         self._recent: deque[Frame] = deque(maxlen=keep)
         self._recent_speech: deque[bool] = deque(maxlen=keep)
@@ -126,10 +128,14 @@ class VoiceInput:
                 self._start_capture(frame.t, prefix=())
             if self.mode is Mode.CAPTURE:
                 speech = self.detector.is_speech(frame, self.cfg.endpoint.vad_aggressiveness)
+                if not speech:
+                    self.noise.update(frame.pcm)
                 for event in self.endpointer.push(frame, speech):
                     await self._endpoint_event(event, out)
                 continue
             speech = self.detector.is_speech(frame)
+            if not speech:
+                self.noise.update(frame.pcm)
             self._recent.append(frame)
             self._recent_speech.append(speech)
             step = self.gate.step(frame, speech)
@@ -174,6 +180,8 @@ class VoiceInput:
             utt = self.endpointer.utterance()
             self._spec = (utt.key, self._submit(utt.pcm))
         elif kind is EpKind.RESUMED:
+            if self._spec is not None:
+                self._spec[1].cancel()  # dropped if it has not started yet
             self._spec = None
         elif kind is EpKind.NO_SPEECH:
             await out.put(NoSpeech(t, "timeout"))
@@ -196,7 +204,12 @@ class VoiceInput:
 
     def _submit(self, pcm: bytes) -> asyncio.Future[AsrResult]:
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._asr_pool, self.asr.transcribe, pcm)
+        noise = self.noise.snapshot()
+
+        def work() -> AsrResult:
+            return self.asr.transcribe(noise.clean(pcm))
+
+        future = loop.run_in_executor(self._asr_pool, work)
         future.add_done_callback(_consume_exception)
         return future
 
@@ -246,5 +259,6 @@ class VoiceInput:
 
 
 def _consume_exception(future: asyncio.Future[AsrResult] | Future[AsrResult]) -> None:
+    """Retrieve a discarded job's error so asyncio does not log it as unhandled."""
     if not future.cancelled():
         future.exception()

@@ -40,9 +40,21 @@ class RunOptions:
     """Where the overlay goes: ``window``, an ``.mp4`` path or a folder of PNG frames."""
 
 
-def library_for(config: GlassesConfig) -> Library:
+def library_for(config: GlassesConfig, pack: Any = None) -> Library:
+    """The active knowledge pack's documents, else the configured (or sample) site."""
+    if pack is not None:
+        return Library(pack.documents, pack.registry)
     site = Path(config.site_dir) if config.site_dir else sample_site()
     return Library.load(site)
+
+
+def trusted_pack_keys(config: GlassesConfig) -> tuple[Any, ...]:
+    """Pack-signing keys: the configured ones and those learnt when pairing."""
+    from glasses.pack import load_trusted_keys
+    from glasses.pairing import load_pairings
+
+    learnt = [p.pack_key for p in load_pairings(config.data_dir) if p.pack_key]
+    return tuple(load_trusted_keys([*config.pack.trusted_keys, *learnt]))
 
 
 def speech_sink(speak: str) -> SinkConfig:
@@ -74,8 +86,12 @@ class GlassesApp:
     def __init__(self, config: GlassesConfig, options: RunOptions) -> None:
         self.config = config
         self.options = options
+        from glasses.pack import PackStore
+
         self.events = EventLog(options.events)
-        self.library = library_for(config)
+        self.pack_keys = trusted_pack_keys(config)
+        self.store = PackStore(config.pack.path(config.data_dir))
+        self.library = library_for(config, self.store.load_active(self.pack_keys))
         self.core = GlassesCore(self.library, self.events, TextSpeaker(), config.device_id)
         self.core.state = replace(self.core.state, command_mode=config.command_mode)
         self.voice: Any = None
@@ -84,6 +100,7 @@ class GlassesApp:
         self.link: LinkManager | None = None
         self._core_task: asyncio.Task[None] | None = None
         self.camera: Any = None
+        self._reload: asyncio.Future[None] | None = None
 
     async def start(self) -> None:
         from glasses.audio.pipeline import VoiceInput
@@ -99,7 +116,8 @@ class GlassesApp:
                 IntentRecognizer.load, config.intent, config.models.intent or None, procs
             ),
         )
-        self.core.outbox = await asyncio.to_thread(Outbox, config.data_dir / "outbox.db")
+        self.core.outbox = await asyncio.to_thread(Outbox, config.outbox.file(config.data_dir))
+        self.core.pack_version = self.store.active_version
         if options.speak != "off":
             self.tts = await asyncio.to_thread(
                 self._load_speaker, speech_sink(options.speak)
@@ -116,6 +134,7 @@ class GlassesApp:
             )  # fmt: skip
             self.core.attach_link(self.link)
             self.link.is_idle = self.core.is_idle
+            self._start_pack_sync(self.link)
             await self.link.start()
         if options.camera:
             from glasses.pack.record import last_sync_time
@@ -127,6 +146,34 @@ class GlassesApp:
             )  # fmt: skip
             self.camera.start()
         self.events.emit("ready", procedures=len(self.library.procedures), gateway=options.gateway)
+
+    def _start_pack_sync(self, link: LinkManager) -> None:
+        from glasses.pack import PackClient
+
+        self.core.pack_client = PackClient(
+            self.store, self.pack_keys, link.send, queue_size=self.config.pack.queue_size,
+            max_stalls=self.config.pack.max_stalls, on_result=self._on_pack_result,
+        )  # fmt: skip
+
+    def _on_pack_result(self, result: Any) -> None:
+        from glasses.pack import SyncState
+
+        self.events.emit("pack", state=result.state.value, version=result.version,
+                         error=result.error)  # fmt: skip
+        if result.state is SyncState.ACTIVATED:
+            self._reload = asyncio.ensure_future(self._reload_pack())
+
+    async def _reload_pack(self) -> None:
+        loaded = await asyncio.to_thread(self.store.load_active, self.pack_keys)
+        if loaded is None:
+            return
+        self.library = Library(loaded.documents, loaded.registry)
+        self.core.set_library(self.library)
+        if self.recognizer is not None:
+            self.recognizer.set_procedures([(d.id, d.title, d.keywords)
+                                            for d in self.library.procedures])  # fmt: skip
+        self.events.emit("pack_active", version=loaded.version,
+                         procedures=len(self.library.procedures))  # fmt: skip
 
     def _link_identity(self) -> tuple[Any, Identity]:
         """Pinned fingerprints and token from ``glasses pair``; unpaired glasses trust no
@@ -175,6 +222,8 @@ class GlassesApp:
         await self.core.close()
         if self.link is not None:
             await self.link.stop()
+        if self.core.pack_client is not None:
+            await self.core.pack_client.close()
         if self.tts is not None:
             await self.tts.close()
         if self.core.outbox is not None:

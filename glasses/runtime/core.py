@@ -70,6 +70,9 @@ class GlassesCore:
         self._idle.set()
         self._acks: asyncio.Queue[RecordAck] = asyncio.Queue(maxsize=1024)
         self._delivery: asyncio.Task[Any] | None = None
+        self.pack_client: Any = None
+        """A PackClient: pack messages from the link go to it first."""
+        self.pack_version: Any = lambda: None
         self.on_change: list[Any] = []
         """Callables run after every event that changed the state (overlay refresh)."""
 
@@ -125,13 +128,22 @@ class GlassesCore:
         return self.state.pending is None and self.state.mode is Mode.IDLE
 
     def resume_state(self) -> SessionState:
-        return SessionState(self.state.procedure_id, wire_step(self.state.step_index))
+        return SessionState(self.state.procedure_id, wire_step(self.state.step_index),
+                            pack_version=self.pack_version())  # fmt: skip
+
+    def set_library(self, library: Library) -> None:
+        """A new knowledge pack became active: its documents from now on."""
+        self.state = replace(self.state, library=library)
+        self.search = LocalSearch(library.documents)
 
     def on_link_status(self, change: LinkStatusChange) -> None:
         self.post(ev.LinkChanged(change.online, change.gateway or change.uri, change.reason, change.fatal))
         if change.online:
             self._start_delivery()
-        elif self._delivery is not None:
+            return
+        if self.pack_client is not None:
+            self.pack_client.connection_lost()  # staged chunks resume on the next gateway
+        if self._delivery is not None:
             self._delivery.cancel()
             self._delivery = None
 
@@ -148,6 +160,8 @@ class GlassesCore:
         self._delivery = asyncio.create_task(deliver(self.outbox, self.link.send, self._acks))
 
     def on_link_message(self, message: Message) -> None:
+        if self.pack_client is not None and self.pack_client.on_message(message):
+            return
         if isinstance(message, Answer):
             cites = tuple(c.to_json() for c in message.citations)
             self.post(ev.AnswerArrived(message.question_id, message.text, cites, "gateway"))
