@@ -57,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
 async def _serve(config) -> None:  # type: ignore[no-untyped-def]
     from gateway.service.app import running_gateway
 
+    # pymodbus warns on every failed connect; our poller says it once (then at DEBUG)
+    logging.getLogger("pymodbus").setLevel(logging.ERROR)
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
