@@ -54,7 +54,9 @@ class TelemetryBridge:
         task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     def open_alerts(self) -> list[Alert]:
-        return [alert_message(a) for a in self.service.open_alerts()]
+        """Alerts nobody has acknowledged yet (told to glasses when they connect)."""
+        return [alert_message(a) for a in self.service.open_alerts()
+                if a.state is tm.AlertState.OPEN]  # fmt: skip
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._pump(), name="telemetry-bridge")

@@ -40,7 +40,7 @@ def gateway_config(out_dir: Path, points: Path | None = None) -> GatewayConfig:
 
     service = ServiceConfig(host="127.0.0.1", port=0, advertise=True, advertise_address="127.0.0.1",
                             zeroconf_interfaces=LOOPBACK, shutdown_grace=0.5)  # fmt: skip
-    telemetry = TelemetryConfig(points=points, warmup_samples=0)
+    telemetry = TelemetryConfig(points=points)
     return GatewayConfig(gateway_id="demo-gateway", name="Control room gateway",
                          data_dir=out_dir / "gateway", service=service,
                          telemetry=telemetry)  # fmt: skip
@@ -52,9 +52,16 @@ async def start_site_simulator(out_dir: Path) -> tuple[Any, Path]:
     from gateway.telemetry.pointfile import load_point_list
     from gateway.telemetry.simulator import SiteSimulator
 
+    from gateway.telemetry.demo import seed_history
+
     source = sample_site() / "points.toml"
-    sim = SiteSimulator(load_point_list(source))
+    points = load_point_list(source)
+    sim = SiteSimulator(points)
     port = await sim.start()
+    # a day of healthy history, as a gateway that has watched the site for a while has
+    db = out_dir / "gateway" / "telemetry.sqlite3"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(seed_history, points, db, 1.1)
     text = source.read_text(encoding="utf-8").replace("127.0.0.1:5020", f"127.0.0.1:{port}")
     points = out_dir / "site_points.toml"
     points.write_text(text, encoding="utf-8")
