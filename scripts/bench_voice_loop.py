@@ -52,12 +52,18 @@ def snr_label(snr: float | None) -> str:
     return "clean" if snr is None else f"{snr:g} dB"
 
 
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
 def pct(values: Sequence[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
 # -- loop.intent ------------------------------------------------------------------------
-def slots_match(expected: dict[str, Any], got: dict[str, Any], procs: Sequence[ProcedureTuple]) -> bool:
+def slots_match(
+    expected: dict[str, Any], got: dict[str, Any], procs: Sequence[ProcedureTuple]
+) -> bool:
     """Numbers equal, texts equal after normalisation, a procedure name resolved to its id."""
     for key, want in expected.items():
         have = got.get(key)
@@ -96,21 +102,34 @@ async def section_intent(
     print("\n== loop.intent: intent + slots through the real pipeline ==")
     procs, out = recognizer.procedures, {}
     for snr in SNRS:
-        right, nav_ok, nav_n, wrong = 0, 0, 0, []
+        right, nav_ok, nav_n, wrong, began = 0, 0, 0, [], time.perf_counter()
         for fx in fixtures:
             woken, text = await _transcribe(voice, fx.pcm(snr), listen=not fx.wake)
             result = recognizer.recognize(text, strict=False) if text else None
-            ok = (result is not None and (woken or not fx.wake)
-                  and result.intent.value == fx.intent and slots_match(fx.slots, dict(result.slots), procs))  # fmt: skip
+            ok = (
+                result is not None
+                and (woken or not fx.wake)
+                and result.intent.value == fx.intent
+                and slots_match(fx.slots, dict(result.slots), procs)
+            )
             right += ok
             wrong += [] if ok else [f"{fx.file[:48]} -> {text!r}"]
-            if not fx.wake and fx.intent in ("next_step", "previous_step", "repeat_step", "confirm", "stop"):
+            if not fx.wake and fx.intent in (
+                "next_step",
+                "previous_step",
+                "repeat_step",
+                "confirm",
+                "stop",
+            ):
                 nav_n += 1
                 strict = recognizer.recognize(text, strict=True) if text else None
                 nav_ok += strict is not None and strict.intent.value == fx.intent
         out[snr_label(snr)] = right / len(fixtures)
-        print(f"  {snr_label(snr):>7}: {right}/{len(fixtures)} = {right / len(fixtures):.1%}   "
-              f"command mode (no wake word) navigation: {nav_ok}/{nav_n}")  # fmt: skip
+        print(
+            f"  {snr_label(snr):>7}: {right}/{len(fixtures)} = {right / len(fixtures):.1%}   "
+            f"command mode (no wake word) navigation: {nav_ok}/{nav_n}  "
+            f"({time.perf_counter() - began:.0f} s)"
+        )
         for line in wrong[:6]:
             print(f"           wrong: {line}")
         if len(wrong) > 6:
@@ -134,6 +153,14 @@ class Timeline:
                 return t
         return None
 
+    async def wait(self, t0: float, name: str, within: float = 10.0) -> float | None:
+        """The time of the first ``name`` line since ``t0``, waiting up to ``within`` s.
+        Times are taken when the line is emitted, so polling here costs no precision."""
+        deadline = time.monotonic() + within
+        while (t := self.since(t0, name)) is None and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+        return t
+
     def records(self, t0: float, name: str) -> list[dict[str, Any]]:
         return [rec for t, rec in self.log if t >= t0 and rec["event"] == name]
 
@@ -153,8 +180,12 @@ class TimedVoice:
             yield event
 
 
-async def _replay(pcm: np.ndarray, timeline: Timeline, lead_s: float, tail_s: float) -> AsyncIterator[Any]:
-    audio = np.concatenate([np.zeros(int(lead_s * RATE), np.int16), pcm, np.zeros(int(tail_s * RATE), np.int16)])
+async def _replay(
+    pcm: np.ndarray, timeline: Timeline, lead_s: float, tail_s: float
+) -> AsyncIterator[Any]:
+    audio = np.concatenate(
+        [np.zeros(int(lead_s * RATE), np.int16), pcm, np.zeros(int(tail_s * RATE), np.int16)]
+    )
     first = True
     async for chunk in ReplaySource(pcm_to_chunks(audio), realtime=True):
         if first:  # the replay yields a chunk once its end is "recorded"
@@ -172,14 +203,21 @@ async def open_app(data_dir: Path) -> tuple[GlassesApp, Timeline]:
     return app, timeline
 
 
-async def say_into(app: GlassesApp, timeline: Timeline, fx: Fixture, lead_s: float = 0.5,
-                   tail_s: float = 1.5) -> float:  # fmt: skip
+async def say_into(
+    app: GlassesApp, timeline: Timeline, fx: Fixture, lead_s: float = 0.5, tail_s: float = 1.5
+) -> float:
     """Replay one fixture in real time through the running glasses; its end of speech
     (monotonic) is returned."""
     voice = TimedVoice(app.voice, timeline)
     source = _replay(fx.pcm(), timeline, lead_s, tail_s)
-    await run_voice(voice, app.recognizer, app.core, source, app.config.command_mode,  # type: ignore[arg-type]
-                    app.config.models.wake)  # fmt: skip
+    await run_voice(
+        voice,  # type: ignore[arg-type]
+        app.recognizer,
+        app.core,
+        source,
+        app.config.command_mode,
+        app.config.models.wake,
+    )
     await app.core.settle(60.0)
     return timeline.origin + lead_s + fx.speech_end_s
 
@@ -189,7 +227,7 @@ async def quiet(app: GlassesApp) -> None:
     app.tts.cancel()
     await app.tts.wait_idle()
     piper = app.tts.tts
-    while piper.speech_pending:
+    while piper.speech_pending:  # noqa: ASYNC110 (a flag of the synthesis thread)
         await asyncio.sleep(0.02)
     await asyncio.to_thread(piper.wait_prefetched, 60.0)
     await app.core.settle(60.0)
@@ -215,19 +253,18 @@ class Reply:
 def heard(tl: Timeline, t0: float) -> str:
     """What the glasses made of the audio since ``t0`` (for skip messages)."""
     keep = ("wake", "transcript", "ignored", "intent", "say", "speech_started", "speech_finished")
-    return "; ".join(f"{r['event']} {r.get('text', r.get('name', ''))!r}"[:70]
-                     for t, r in tl.log if t >= t0 and r["event"] in keep)  # fmt: skip
+    return "; ".join(
+        f"{r['event']} {r.get('text', r.get('name', ''))!r}"[:70]
+        for t, r in tl.log
+        if t >= t0 and r["event"] in keep
+    )
 
 
 async def _command(app: GlassesApp, tl: Timeline, fx: Fixture, replies: list[Reply]) -> None:
     await quiet(app)  # a technician works on a step far longer than prefetching takes
     t0 = time.monotonic()
     eos = await say_into(app, tl, fx)
-    for _ in range(500):
-        if tl.since(t0, "speech_started") is not None:
-            break
-        await asyncio.sleep(0.02)
-    started, says = tl.since(t0, "speech_started"), tl.records(t0, "say")
+    started, says = await tl.wait(t0, "speech_started"), tl.records(t0, "say")
     intents = [r["name"] for r in tl.records(t0, "intent")]
     if started is None or not says or intents != [fx.intent]:
         print(f"  {fx.file[:44]}: not understood as {fx.intent}: {heard(tl, t0)}")
@@ -241,7 +278,9 @@ def _raw_asr_s(voice: VoiceInput, fx: Fixture) -> float:
     pcm = fx.pcm()
     clip = pcm[max(0, int((fx.speech_start_s - 0.3) * RATE)) : int((fx.speech_end_s + 0.12) * RATE)]
     started = time.perf_counter()
-    segments, _ = voice.asr.model.transcribe(clip.astype(np.float32) / 32768.0, **voice.asr.transcribe_kwargs())
+    segments, _ = voice.asr.model.transcribe(
+        clip.astype(np.float32) / 32768.0, **voice.asr.transcribe_kwargs()
+    )
     list(segments)
     return time.perf_counter() - started
 
@@ -271,7 +310,9 @@ async def _to_step(app: GlassesApp, number: int) -> None:
     await quiet(app)
 
 
-async def measure_latency(app: GlassesApp, tl: Timeline, fixtures: Sequence[Fixture]) -> list[Reply]:
+async def measure_latency(
+    app: GlassesApp, tl: Timeline, fixtures: Sequence[Fixture]
+) -> list[Reply]:
     """Start the compressor restart procedure by voice; then, from step 3 (confirmed), each
     voice says next, next, "Hey Jarvis, go to step four", previous, repeat (command mode)."""
     await say_into(app, tl, pick(fixtures, "start_procedure", True)[0])
@@ -280,15 +321,22 @@ async def measure_latency(app: GlassesApp, tl: Timeline, fixtures: Sequence[Fixt
     replies: list[Reply] = []
     for v in range(min(len(go), *(len(c) for c in cmd.values()))):
         await _to_step(app, 3)
-        for fx in (cmd["next_step"][v], cmd["next_step"][(v + 1) % len(go)], go[v],
-                   cmd["previous_step"][v], cmd["repeat_step"][v]):  # fmt: skip
+        for fx in (
+            cmd["next_step"][v],
+            cmd["next_step"][(v + 1) % len(go)],
+            go[v],
+            cmd["previous_step"][v],
+            cmd["repeat_step"][v],
+        ):
             await _command(app, tl, fx, replies)
     await quiet(app)
     return replies
 
 
 async def section_latency(app: GlassesApp, tl: Timeline, fixtures: Sequence[Fixture]) -> float:
-    print("\n== loop.latency: end of speech -> first reply sample (navigation, real-time replay) ==")
+    print(
+        "\n== loop.latency: end of speech -> first reply sample (navigation, real-time replay) =="
+    )
     replies = await measure_latency(app, tl, fixtures)
     if not replies:
         return float("nan")
@@ -300,12 +348,17 @@ async def section_latency(app: GlassesApp, tl: Timeline, fixtures: Sequence[Fixt
     ratios = [o / b for o, b in zip(ours, base, strict=True)]
     for intent in NAV_INTENTS:
         sel = [o for r, o in zip(replies, ours, strict=True) if r.intent == intent]
-        print(f"  {intent:>13}: n={len(sel)}  p50 {pct(sel, 50) * 1000:.0f} ms  max {max(sel, default=0) * 1000:.0f} ms")
-    print(f"  ours: n={len(ours)}  p50 {pct(ours, 50) * 1000:.0f} ms  p95 {pct(ours, 95) * 1000:.0f} ms")
-    print(f"  silence {silence * 1000:.0f} ms + raw Whisper (p50 {pct(asr, 50) * 1000:.0f} ms) + raw Piper of "
-          f"the reply (p50 {pct(tts, 50) * 1000:.0f} ms): p50 {pct(base, 50) * 1000:.0f} ms  "
-          f"p95 {pct(base, 95) * 1000:.0f} ms")  # fmt: skip
-    print(f"  ratio ours / baseline: p50 {statistics.median(ratios):.2f}  p95 {pct(ratios, 95):.2f}")
+        top = max(sel, default=0.0)
+        print(f"  {intent:>13}: n={len(sel)}  p50 {ms(pct(sel, 50))}  max {ms(top)}")
+    print(f"  ours: n={len(ours)}  p50 {ms(pct(ours, 50))}  p95 {ms(pct(ours, 95))}")
+    print(
+        f"  baseline = silence {ms(silence)} + raw Whisper (p50 {ms(pct(asr, 50))}) "
+        f"+ raw Piper of the whole reply (p50 {ms(pct(tts, 50))}):"
+        f"  p50 {ms(pct(base, 50))}  p95 {ms(pct(base, 95))}"
+    )
+    print(
+        f"  ratio ours / baseline: p50 {statistics.median(ratios):.2f}  p95 {pct(ratios, 95):.2f}"
+    )
     return statistics.median(ratios)
 
 
@@ -326,7 +379,10 @@ async def _barge(app: GlassesApp, tl: Timeline, long_reply: Fixture, fx: Fixture
         if tl.since(t_reply, "speech_started") is not None:
             break
         await asyncio.sleep(0.02)
-    if tl.since(t_reply, "speech_started") is None or tl.since(t_reply, "speech_finished") is not None:
+    if (
+        tl.since(t_reply, "speech_started") is None
+        or tl.since(t_reply, "speech_finished") is not None
+    ):
         print(f"  {long_reply.file[:44]}: no long reply playing: {heard(tl, t_reply)}")
         return None
     t0 = time.monotonic()
@@ -351,15 +407,22 @@ async def section_barge_in(
     jarvis_next = pick(fixtures, "next_step", True)
     if procedure_running:
         long_replies = pick(fixtures, "read_warnings", True)
-        pairs = [*zip(long_replies, pick(fixtures, "stop", False)), *zip(long_replies, jarvis_next)]
+        stops = pick(fixtures, "stop", False)
+        pairs = [
+            *zip(long_replies, stops, strict=False),
+            *zip(long_replies, jarvis_next, strict=False),
+        ]
     else:
-        pairs = list(zip(pick(fixtures, "connection_status", True), jarvis_next))
+        status = pick(fixtures, "connection_status", True)
+        pairs = list(zip(status, jarvis_next, strict=False))
     cuts = [c for reply, fx in pairs if (c := await _barge(app, tl, reply, fx)) is not None]
     for path in ("wake", "transcript"):
         sel = [c.seconds for c in cuts if c.path == path]
         if sel:
-            print(f"  via {path:>10}: n={len(sel)}  p50 {pct(sel, 50) * 1000:.1f} ms  "
-                  f"p95 {pct(sel, 95) * 1000:.1f} ms  max {max(sel) * 1000:.1f} ms")  # fmt: skip
+            print(
+                f"  via {path:>10}: n={len(sel)}  p50 {pct(sel, 50) * 1000:.1f} ms  "
+                f"p95 {pct(sel, 95) * 1000:.1f} ms  max {max(sel) * 1000:.1f} ms"
+            )
     print(f"  cut {len(cuts)}/{len(pairs)} long replies")
     await quiet(app)
     return cuts
@@ -379,7 +442,10 @@ async def _rss_child() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app, tl = await open_app(Path(tmp))
         try:
-            for fx in (pick(fixtures, "start_procedure", True)[0], pick(fixtures, "next_step", False)[0]):
+            for fx in (
+                pick(fixtures, "start_procedure", True)[0],
+                pick(fixtures, "next_step", False)[0],
+            ):
                 await say_into(app, tl, fx)
             await quiet(app)
         finally:
@@ -390,11 +456,17 @@ async def _rss_child() -> None:
 def section_rss() -> float:
     """Peak RSS of a fresh glasses process: models loaded, a procedure started, one step."""
     print("\n== loop.rss: glasses process peak RSS (VmHWM) ==")
-    child = subprocess.run([sys.executable, __file__, "--rss-child"], capture_output=True,
-                           text=True, check=True)  # fmt: skip
+    child = subprocess.run(
+        [sys.executable, __file__, "--rss-child"], capture_output=True, text=True, check=True
+    )
     mb = float(child.stdout.strip().splitlines()[-1])
-    print(f"  glasses (GlassesApp: wake, VAD, Whisper, intent, Piper; one procedure step): {mb:.0f} MB")
+    print(f"  GlassesApp (wake, VAD, Whisper, intent, Piper) after a procedure step: {mb:.0f} MB")
     return mb
+
+
+def loadavg() -> str:
+    """The machine's 1/5/15-minute load averages (other work skews every figure here)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 # -- main -------------------------------------------------------------------------------
@@ -402,6 +474,7 @@ async def run_sections(quick: bool) -> list[tuple[str, bool]]:
     """Every section on one running GlassesApp; returns (goal, met) pairs."""
     fixtures = load_manifest()
     chosen = [f for f in fixtures if not quick or f.speed == 1.0]
+    print(f"load average before: {loadavg()}")
     rss = section_rss()
     with tempfile.TemporaryDirectory() as tmp:
         app, tl = await open_app(Path(tmp))
@@ -415,9 +488,16 @@ async def run_sections(quick: bool) -> list[tuple[str, bool]]:
     all_cuts = [c.seconds for c in cuts]
     print(f"\n  barge-in overall: n={len(all_cuts)}  p95 {pct(all_cuts, 95) * 1000:.0f} ms")
     print(f"  this benchmark process's own VmHWM: {vm_hwm_mb():.0f} MB")
+    print(f"load average after: {loadavg()}")
     return [
-        (f"intent clean >= {GOALS['intent_clean']:.0%}", acc.get("clean", 0) >= GOALS["intent_clean"]),
-        (f"intent 10 dB >= {GOALS['intent_10db']:.0%}", acc.get("10 dB", 0) >= GOALS["intent_10db"]),
+        (
+            f"intent clean >= {GOALS['intent_clean']:.0%}",
+            acc.get("clean", 0) >= GOALS["intent_clean"],
+        ),
+        (
+            f"intent 10 dB >= {GOALS['intent_10db']:.0%}",
+            acc.get("10 dB", 0) >= GOALS["intent_10db"],
+        ),
         (f"latency ratio p50 <= {GOALS['latency_ratio_p50']}", ratio <= GOALS["latency_ratio_p50"]),
         (f"peak RSS <= {GOALS['rss_mb']:.0f} MB", rss <= GOALS["rss_mb"]),
     ]

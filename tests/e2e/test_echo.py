@@ -105,9 +105,10 @@ def silence(seconds: float) -> np.ndarray:
 def mix(base: np.ndarray, over: np.ndarray, at_s: float) -> np.ndarray:
     start = int(at_s * RATE)
     out = np.concatenate([base, silence(max(0.0, (start + len(over) - len(base)) / RATE))])
-    out = out.astype(np.int32)
-    out[start : start + len(over)] += over
-    return np.clip(out, -32768, 32767).astype(np.int16)
+    wide: np.ndarray = out.astype(np.int32)
+    wide[start : start + len(over)] += over
+    clipped: np.ndarray = np.clip(wide, -32768, 32767).astype(np.int16)
+    return clipped
 
 
 def command(fixtures: list[Fixture], intent: str, voice: str = "espeak-ng:en-us+m7") -> np.ndarray:
@@ -126,8 +127,13 @@ async def hear(models: Models, pcm: np.ndarray, procedure: bool = True) -> Event
             async for _ in models.voice.events(ReplaySource(pcm_to_chunks(silence(0.1)))):
                 pass
         else:
-            core.post(IntentRecognized("start the compressor restart procedure", "start_procedure",
-                                       {"procedure": PROCEDURE}))  # fmt: skip
+            core.post(
+                IntentRecognized(
+                    "start the compressor restart procedure",
+                    "start_procedure",
+                    {"procedure": PROCEDURE},
+                )
+            )
             await core.settle()
             models.voice.listen()  # what run_voice does after every event while a procedure runs
         source = ReplaySource(pcm_to_chunks(np.concatenate([silence(1.0), pcm, silence(1.5)])))
@@ -148,8 +154,11 @@ def woke_or_obeyed(events: EventLog) -> list[dict[str, object]]:
 
 
 def heard(events: EventLog) -> list[str]:
-    return [f"{e['event']}: {e.get('text', e.get('name'))}" for e in events.events
-            if e["event"] in ("wake", "transcript", "ignored", "intent")]  # fmt: skip
+    return [
+        f"{e['event']}: {e.get('text', e.get('name'))}"
+        for e in events.events
+        if e["event"] in ("wake", "transcript", "ignored", "intent")
+    ]
 
 
 def echo(models: Models, fixtures: list[Fixture], name: str) -> np.ndarray:
@@ -172,17 +181,25 @@ OVERLAP = (
 
 @pytest.mark.parametrize(
     "name",
-    ["step3_hold", "step11_stop", "hold_blocked", "confirmed", "help",
-     pytest.param("jarvis", marks=pytest.mark.xfail(reason=JARVIS_IN_COMMAND_MODE, strict=True))],
-)  # fmt: skip
-async def test_echo_alone_neither_wakes_nor_commands(models: Models, fixtures: list[Fixture],
-                                                     name: str) -> None:  # fmt: skip
+    [
+        "step3_hold",
+        "step11_stop",
+        "hold_blocked",
+        "confirmed",
+        "help",
+        pytest.param("jarvis", marks=pytest.mark.xfail(reason=JARVIS_IN_COMMAND_MODE, strict=True)),
+    ],
+)
+async def test_echo_alone_neither_wakes_nor_commands(
+    models: Models, fixtures: list[Fixture], name: str
+) -> None:
     events = await hear(models, echo(models, fixtures, name))
     assert woke_or_obeyed(events) == [], heard(events)
 
 
-async def test_echo_of_jarvis_without_procedure_does_not_wake(models: Models,
-                                                              fixtures: list[Fixture]) -> None:  # fmt: skip
+async def test_echo_of_jarvis_without_procedure_does_not_wake(
+    models: Models, fixtures: list[Fixture]
+) -> None:
     events = await hear(models, echo(models, fixtures, "jarvis"), procedure=False)
     assert [e for e in events.events if e["event"] in ("wake", "intent")] == [], heard(events)
 
