@@ -33,5 +33,7 @@ class ServiceConfig:
     """Malformed frames tolerated per session before it is disconnected."""
     asks_per_minute: int = 30
     """Per-device rate limit on questions."""
+    send_timeout: float = 10.0
+    """Seconds a send may wait for a peer that stopped reading before its link is dropped."""
     shutdown_grace: float = 2.0
     """Seconds to let answers in progress finish when shutting down."""

@@ -198,9 +198,13 @@ class GatewayServer:
             pending = [t for s in sessions for t in s.asks.values()]
             if pending:
                 await asyncio.wait(pending, timeout=self.hub.config.shutdown_grace)
-            await asyncio.gather(
+            farewells = asyncio.gather(
                 *(s.going_away(reason, 5.0) for s in sessions), return_exceptions=True
             )
+            try:
+                await asyncio.wait_for(farewells, self.hub.config.send_timeout + 1.0)
+            except TimeoutError:
+                log.warning("some glasses did not take the going-away message")
         if unadvertise is not None:
             await unadvertise
         if self._server is not None:

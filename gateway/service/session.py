@@ -84,7 +84,12 @@ class Session:
     async def send(self, message: Message) -> None:
         data = codec.encode(message)
         async with self._send_lock:
-            await self.ws.send(data)
+            sending = asyncio.ensure_future(self.ws.send(data))
+            done, _ = await asyncio.wait({sending}, timeout=self.hub.config.send_timeout)
+            if not done:  # the peer stopped reading: drop its link, never hang the gateway
+                log.warning("%s stopped reading; dropping its link", self.device_id)
+                self.ws.transport.abort()
+            await sending  # raises ConnectionClosed after the abort
 
     def post(self, message: Message) -> None:
         """Send from synchronous code (callbacks); failures only end this session."""
@@ -137,8 +142,11 @@ class Session:
         except ProtocolError as exc:
             self.bad_frames += 1
             log.info("bad frame from %s: %s", self.device_id, exc)
-            await self.audit("error", code=exc.code, message=str(exc)[:200])
+            if self.bad_frames <= 3:  # the disconnect is audited too; garbage can't flood the log
+                await self.audit("error", code=exc.code, message=str(exc)[:200])
             await self.send(ErrorMessage.from_exception(exc))
+            if exc.fatal:  # protocol/README.md: the sender closes the link next
+                await self.ws.close(1008, exc.code)
             return
         handler = self._handlers.get(type(message))
         if handler is None:

@@ -336,11 +336,6 @@ def test_oversized_frames_are_refused_without_hurting_others(live: LiveGateway) 
     live.run(still_serving(live.server))
 
 
-@pytest.mark.xfail(
-    reason="gateway/service/session.py handle_frame sends a fatal error (version_mismatch) "
-    "but keeps the link open; protocol/README.md says the sender closes the link next",
-    strict=True,
-)
 def test_a_fatal_error_closes_the_link(live: LiveGateway) -> None:
     async def scenario() -> None:
         ws = await open_session(live.server.uri, "future")
@@ -352,11 +347,6 @@ def test_a_fatal_error_closes_the_link(live: LiveGateway) -> None:
     live.run(scenario())
 
 
-@pytest.mark.xfail(
-    reason="gateway/service/session.py Session.send waits forever on a peer that stopped "
-    "reading: the session outlives idle_timeout and GatewayServer.stop() hangs in going_away",
-    strict=True,
-)
 def test_a_peer_that_stops_reading_does_not_hang_the_gateway(live: LiveGateway) -> None:
     async def scenario() -> None:
         ws = await open_session(live.server.uri, "lazy")
