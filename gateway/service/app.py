@@ -85,7 +85,8 @@ async def running_gateway(config: GatewayConfig) -> AsyncIterator[GatewayServer]
         config=config.service, gateway_id=config.gateway_id, gateway_name=config.name,
         answerer=KnowledgeAnswerer(base, engine), audit=AuditLog(data / "audit.jsonl"),
         records=RecordStore(data / "records.db"), documents=documents,
-        queue=FairQueue(config.service.queue_capacity),
+        queue=FairQueue(config.service.queue_capacity,
+                        max_wait_s=config.service.max_queue_wait),  # fmt: skip
     )  # fmt: skip
     from gateway.dashboard import mount
     from gateway.security.setup import secure_hub

@@ -27,6 +27,8 @@ class ServiceConfig:
     """Seconds a new connection has to send hello."""
     queue_capacity: int = 32
     """Asks waiting for the LLM before new ones are answered "busy"."""
+    max_queue_wait: float = 120.0
+    """Asks whose estimated wait for the LLM is longer are answered "busy" at once."""
     max_sessions: int = 64
     """Concurrent sessions accepted; more get an error and close."""
     max_bad_frames: int = 20

@@ -32,8 +32,11 @@ class _Ticket:
 class FairQueue:
     """Round-robin admission to a single-slot resource."""
 
-    def __init__(self, capacity: int = 32, initial_service_s: float = 3.0) -> None:
+    def __init__(
+        self, capacity: int = 32, initial_service_s: float = 3.0, max_wait_s: float = 120.0
+    ) -> None:
         self.capacity = capacity
+        self.max_wait_s = max_wait_s
         self._queues: OrderedDict[str, deque[_Ticket]] = OrderedDict()
         self._busy = False
         self._service_s = initial_service_s
@@ -87,8 +90,9 @@ class FairQueue:
         if not self._busy and self.length == 0:
             self._busy = True
             return
-        if self.length >= self.capacity:
-            raise QueueFull(self.estimate(self.length + 1))
+        wait = self.estimate(self.length + 1)
+        if self.length >= self.capacity or wait > self.max_wait_s:
+            raise QueueFull(wait)  # "busy, try in N s" beats an answer that comes too late
         ticket = _Ticket(device, ref)
         self._queues.setdefault(device, deque()).append(ticket)
         if on_queued is not None:
