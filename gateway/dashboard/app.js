@@ -143,6 +143,27 @@ function renderDevices(devices) {
   }));
 }
 
+const ARROWS = { up: "↑", down: "↓", flat: "→", unknown: "·" };
+
+function renderTelemetry(t) {
+  const panel = $("telemetry-panel");
+  panel.hidden = !t;
+  if (!t) return;
+  $("alert-count").textContent = String(t.alerts.length);
+  $("alerts").replaceChildren(...t.alerts.map((a) => {
+    const li = el("li", "", "alert " + a.severity);
+    li.append(el("strong", `${a.tag} · ${a.severity} · ${a.state}`), el("p", a.message));
+    if (a.procedure) li.append(el("p", "Procedure: " + a.procedure, "muted"));
+    return li;
+  }));
+  $("readings").querySelector("tbody").replaceChildren(...t.units.map((u) => row([
+    el("span", u.tag, "mono"),
+    el("span", u.readings.map((r) => r.value === null ? `${r.point} —` :
+      `${r.point} ${Number(r.value).toFixed(1)} ${r.unit} ${ARROWS[r.trend] || ""} ` +
+      `${r.age_s === null ? "" : Math.round(r.age_s) + " s"}`).join(" · ")),
+  ])));
+}
+
 function render(snap) {
   if (snap.error) { $("link").textContent = "gateway error: " + snap.error; return; }
   lastSnapshot = Date.now();
@@ -159,6 +180,7 @@ function render(snap) {
   renderFeed(snap.feed);
   renderAudit(snap.audit);
   renderDevices(snap.devices);
+  renderTelemetry(snap.telemetry);
   const link = $("link");
   link.textContent = "live · " + clock(snap.time);
   link.className = "badge ok";

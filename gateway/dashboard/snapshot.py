@@ -153,12 +153,36 @@ def device_rows(devices: DeviceRegistry | None) -> list[dict[str, Any]] | None:
     return rows
 
 
+def telemetry_part(hub: Hub) -> dict[str, Any] | None:
+    """Open alerts and each unit's latest readings, when the gateway polls telemetry."""
+    bridge = hub.telemetry
+    service = getattr(bridge, "service", None)
+    if service is None:
+        return None
+    try:
+        alerts = [
+            {"tag": a.tag, "point": a.point, "severity": a.severity.label, "state": a.state.value,
+             "message": a.message, "procedure": a.procedure, "since": a.since}
+            for a in service.open_alerts()
+        ]  # fmt: skip
+        units = []
+        for tag in sorted({p.tag for p in service.points.points}):
+            rows = [{"point": r.point, "value": r.value, "unit": r.unit, "trend": r.trend.value,
+                     "age_s": None if r.age_s is None else round(r.age_s, 1)}
+                    for r in service.latest(tag)]  # fmt: skip
+            units.append({"tag": tag, "readings": rows})
+    except Exception as exc:  # a stopped service must not break the page
+        return {"error": str(exc), "alerts": [], "units": []}
+    return {"alerts": alerts, "units": units}
+
+
 def live_part(hub: Hub) -> dict[str, Any]:
     """Everything read from in-memory state (call on the event loop)."""
     base = status(hub)
     base["sessions"] = session_rows(hub)
     base["feed"] = list(reversed(hub.feed[-FEED_ROWS:]))
     base["devices"] = device_rows(hub.devices)
+    base["telemetry"] = telemetry_part(hub)
     base["time"] = round(time.time(), 3)
     return base
 
