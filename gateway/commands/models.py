@@ -34,7 +34,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"gateway: config error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
     rows = []
-    for spec in models.SPECS:
+    from tqdm import tqdm
+
+    bar = tqdm(models.SPECS, desc="loading models", unit="model", file=sys.stderr,
+               disable=args.json or args.no_load, leave=False)  # fmt: skip
+    for spec in bar:
+        bar.set_postfix_str(spec.name)
         resolver, loader = models.LOADERS[spec.name]
         override = getattr(config.models, spec.name) or None
         rows.append(check(spec, resolver, None if args.no_load else loader, override))

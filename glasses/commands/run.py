@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     options = RunOptions(tuple(args.audio or ()), args.speak, args.gateway, args.events,
                          realtime=args.realtime, camera=args.camera,
                          overlay_out=args.overlay_out)  # fmt: skip
+    print("glasses: loading models (wake word, Whisper, intent, Piper)…", file=sys.stderr)
     try:
         asyncio.run(run_app(config, options))
     except MissingModelError as exc:
