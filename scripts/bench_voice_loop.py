@@ -95,45 +95,61 @@ async def _transcribe(voice: VoiceInput, pcm: np.ndarray, listen: bool) -> tuple
     return woken, text
 
 
+COMMAND_MODE = ("next_step", "previous_step", "repeat_step", "confirm", "stop")
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One fixture at one SNR: what the loop understood."""
+
+    fixture: Fixture
+    text: str
+    intent_ok: bool
+    """The intent (and, for wake fixtures, the wake word) was right."""
+    slots_ok: bool
+    command_mode_ok: bool | None
+    """Non-wake navigation fixtures: accepted without the wake word (strict)."""
+
+
+async def hear_fixture(
+    voice: VoiceInput, recognizer: IntentRecognizer, fx: Fixture, snr: float | None
+) -> Heard:
+    woken, text = await _transcribe(voice, fx.pcm(snr), listen=not fx.wake)
+    result = recognizer.recognize(text, strict=False) if text else None
+    intent_ok = result is not None and (woken or not fx.wake) and result.intent.value == fx.intent
+    slots_ok = result is not None and slots_match(
+        fx.slots, dict(result.slots), recognizer.procedures
+    )
+    strict = None
+    if not fx.wake and fx.intent in COMMAND_MODE:
+        found = recognizer.recognize(text, strict=True) if text else None
+        strict = found is not None and found.intent.value == fx.intent
+    return Heard(fx, text, intent_ok, slots_ok, strict)
+
+
 async def section_intent(
     voice: VoiceInput, recognizer: IntentRecognizer, fixtures: Sequence[Fixture]
 ) -> dict[str, float]:
     """Accuracy per SNR; wake fixtures must wake, the others are heard with listening armed."""
     print("\n== loop.intent: intent + slots through the real pipeline ==")
-    procs, out = recognizer.procedures, {}
+    out: dict[str, float] = {}
     for snr in SNRS:
-        right, nav_ok, nav_n, wrong, began = 0, 0, 0, [], time.perf_counter()
-        for fx in fixtures:
-            woken, text = await _transcribe(voice, fx.pcm(snr), listen=not fx.wake)
-            result = recognizer.recognize(text, strict=False) if text else None
-            ok = (
-                result is not None
-                and (woken or not fx.wake)
-                and result.intent.value == fx.intent
-                and slots_match(fx.slots, dict(result.slots), procs)
-            )
-            right += ok
-            wrong += [] if ok else [f"{fx.file[:48]} -> {text!r}"]
-            if not fx.wake and fx.intent in (
-                "next_step",
-                "previous_step",
-                "repeat_step",
-                "confirm",
-                "stop",
-            ):
-                nav_n += 1
-                strict = recognizer.recognize(text, strict=True) if text else None
-                nav_ok += strict is not None and strict.intent.value == fx.intent
-        out[snr_label(snr)] = right / len(fixtures)
+        began = time.perf_counter()
+        heard = [await hear_fixture(voice, recognizer, fx, snr) for fx in fixtures]
+        right = sum(h.intent_ok and h.slots_ok for h in heard)
+        intent_only = sum(h.intent_ok for h in heard)
+        nav = [h.command_mode_ok for h in heard if h.command_mode_ok is not None]
+        out[snr_label(snr)] = right / len(heard)
         print(
-            f"  {snr_label(snr):>7}: {right}/{len(fixtures)} = {right / len(fixtures):.1%}   "
-            f"command mode (no wake word) navigation: {nav_ok}/{nav_n}  "
-            f"({time.perf_counter() - began:.0f} s)"
+            f"  {snr_label(snr):>7}: intent+slots {right}/{len(heard)} = {right / len(heard):.1%}  "
+            f"intent only {intent_only / len(heard):.1%}  command mode (no wake word) "
+            f"navigation {sum(nav)}/{len(nav)}  ({time.perf_counter() - began:.0f} s)"
         )
-        for line in wrong[:6]:
-            print(f"           wrong: {line}")
-        if len(wrong) > 6:
-            print(f"           ... and {len(wrong) - 6} more")
+        wrong = [h for h in heard if not (h.intent_ok and h.slots_ok)]
+        for h in wrong[: len(wrong) if snr is None else 4]:
+            print(f"           wrong: {h.fixture.file[:48]} -> {h.text!r}")
+        if snr is not None and len(wrong) > 4:
+            print(f"           ... and {len(wrong) - 4} more")
     return out
 
 
