@@ -141,6 +141,18 @@ def parse_assignment(text: str) -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
+def flag_value(text: str) -> Any:
+    """A ``--set`` value: TOML when it parses (lists, numbers, booleans), else plain text.
+
+    Text that looks like a number needs TOML quotes: ``--set 'gateway_id="7"'``."""
+    import tomllib
+
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
 def nest(dotted: str, value: Any) -> dict[str, Any]:
     """``nest("a.b", 1) == {"a": {"b": 1}}``."""
     parts = dotted.split(".")
@@ -168,7 +180,7 @@ def load(
         layers.append((str(path), data))
     for text in assignments:
         key, value = parse_assignment(text)
-        layers.append(("--set", nest(key, value)))
+        layers.append(("--set", nest(key, flag_value(value))))
     merged, sources = merge(layers)
     config = build(cls, merged)
     for key in flatten(config):
