@@ -16,6 +16,9 @@ from gateway.knowledge.text import table_to_lines
 if TYPE_CHECKING:
     from protocol.procedure import Document, Step
 
+CHUNKER_VERSION = 2
+"""Bump when chunk text or ids change: the next ingest then rebuilds every document."""
+
 MAX_CHUNK_WORDS = 180
 """Longer sections are split at paragraph breaks (the embedder reads ~256 word pieces)."""
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gateway.knowledge.chunks import Chunk, chunk_document, document_kind
+from gateway.knowledge.chunks import CHUNKER_VERSION, Chunk, chunk_document, document_kind
 from gateway.knowledge.embedder import Embedder
 from gateway.knowledge.index import DocEntry, KnowledgeIndex
 
@@ -53,7 +53,8 @@ class IngestReport:
 
 
 def _embedder_id(embedder: Embedder) -> str:
-    return f"{embedder.name}/{embedder.dim}"
+    """Identifies how vectors were made: a change re-embeds everything."""
+    return f"{embedder.name}/{embedder.dim}/chunker-{CHUNKER_VERSION}"
 
 
 def ingest(

@@ -126,25 +126,32 @@ def find_boundary(text: str, start: int = 0) -> int | None:
 
 
 def split_sentences(text: str) -> list[str]:
-    """All sentences of a finished text, stripped, without empty ones."""
+    """All sentences of a finished text, stripped, without empty ones.
+
+    A line break always ends a sentence; within a line, a piece that starts in
+    lower case after a full stop was cut at an abbreviation and is joined back.
+    """
     out: list[str] = []
-    pos = 0
-    while (end := find_boundary(text, pos)) is not None:
-        out.append(text[pos:end])
-        pos = end
-    out.append(text[pos:])
-    merged: list[str] = []
-    for sentence in (clean_for_speech(s) for s in out):
-        if not sentence:
-            continue
-        continues = not re.match(r"[\w\"'(]", sentence[0]) or (
-            sentence[0].islower() and bool(merged) and merged[-1].endswith(".")
-        )
-        if merged and continues:
-            merged[-1] = f"{merged[-1]} {sentence}"
-        else:
-            merged.append(sentence)
-    return merged
+    for line in text.splitlines():
+        merged: list[str] = []
+        pos = 0
+        pieces = []
+        while (end := find_boundary(line, pos)) is not None:
+            pieces.append(line[pos:end])
+            pos = end
+        pieces.append(line[pos:])
+        for sentence in (clean_for_speech(p) for p in pieces):
+            if not sentence:
+                continue
+            continues = not re.match(r"[\w\"'(]", sentence[0]) or (
+                sentence[0].islower() and bool(merged) and merged[-1].endswith(".")
+            )
+            if merged and continues:
+                merged[-1] = f"{merged[-1]} {sentence}"
+            else:
+                merged.append(sentence)
+        out.extend(merged)
+    return out
 
 
 _MD_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
@@ -179,5 +186,6 @@ def table_to_lines(text: str) -> str:
             header = cells
             continue
         pairs = [f"{h}: {c}" for h, c in zip(header, cells, strict=False) if c]
-        out.append("; ".join(pairs) + ".")
+        row = "; ".join(pairs) + "."
+        out.append(row[:1].upper() + row[1:])
     return "\n".join(out)
