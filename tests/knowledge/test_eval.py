@@ -12,7 +12,7 @@ from gateway.knowledge.embedder import Embedder
 from gateway.knowledge.evalset import evaluate, hit_rate, load_eval_questions
 from gateway.knowledge.index import KnowledgeIndex
 
-pytestmark = pytest.mark.models
+pytestmark = [pytest.mark.models, pytest.mark.slow]  # embeds the whole sample site (~30-80 s)
 
 EVAL_SET = Path(__file__).parents[1] / "data" / "eval_questions.toml"
 
