@@ -60,6 +60,7 @@ class Recording:
 
 def raw_first_token_ms(llama: Any, messages: Sequence[ChatMessage], max_tokens: int) -> float:
     """Time to the first content token of a plain llama-cpp-python streaming call."""
+    llama.reset()
     start = time.perf_counter()
     first = 0.0
     stream = llama.create_chat_completion(messages=[m.as_dict() for m in messages], stream=True,
@@ -84,7 +85,11 @@ async def bench_answers(kb: KnowledgeBase, questions: Sequence[EvalQuestion], n_
     answers: list[Answer] = []
     ratios: list[tuple[float, float]] = []
 
+    inner = getattr(backend.inner, "llama", None)
+
     async def ask(q: EvalQuestion) -> Answer:
+        if inner is not None:
+            inner.reset()  # no KV-cache reuse from an earlier prompt: same start as the raw call
         async with aclosing(engine.answer(q.text, QueryContext(q.equipment_tag))) as events:
             async for event in events:
                 if isinstance(event, Answer):
