@@ -165,6 +165,29 @@ def section_false_wakes(voice: VoiceInput, minutes: float) -> float:
     return worst
 
 
+def section_near_misses(voice: VoiceInput) -> None:
+    """Words that sound like the wake word: reported, not counted as false wakes."""
+    from glasses.audio.synth import PiperSynth
+
+    print("\n== input.near: near misses (highest wake score; Piper 3 speeds, clean and 10 dB) ==")
+    piper = PiperSynth()
+    pad = np.zeros(RATE // 2, np.int16)
+    threshold = voice.cfg.wake.threshold
+    for sentence in false_wake_sentences(name="near_miss_sentences.txt"):
+        best = 0.0
+        for speed in (0.85, 1.0, 1.15):
+            speech = (piper.synth(sentence, speed).astype(np.float64) * 0.4).astype(np.int16)
+            clip = np.concatenate([pad, speech, pad])
+            for snr in (None, 10.0):
+                pcm = clip if snr is None else mix_at_snr(clip, snr, seed=3)
+                assert voice.wake is not None
+                voice.wake.max_score = 0.0
+                asyncio.run(_collect(voice, pcm, listen=False, realtime=False))
+                best = max(best, voice.wake.max_score)
+        mark = "WAKES" if best >= threshold else "     "
+        print(f"  {mark} {best:.2f}  {sentence}")
+
+
 def _raw_asr_seconds(voice: VoiceInput, fx: Fixture) -> float:
     pcm = fx.pcm()
     a = max(0, int((fx.speech_start_s - 0.3) * RATE))
@@ -237,6 +260,7 @@ def input_sections(args: argparse.Namespace) -> list[tuple[str, bool]]:
         runs = [run_fixture(voice, fx, snr) for snr in SNRS for fx in chosen]
         wake = section_wake(runs)
         false_rate = section_false_wakes(voice, args.false_minutes)
+        section_near_misses(voice)
         section_asr(runs)
         latency_fx = [f for f in fixtures if f.speed == 1.0 and "joe" in f.voice]
         ratio = section_latency(voice, latency_fx)

@@ -157,7 +157,10 @@ class Endpointer:
 
     def utterance(self) -> Utterance:
         """The utterance so far: pre-roll, speech, and up to ``tail_ms`` after it."""
-        end = min(len(self._frames), self._last_speech_idx + 1 + _frames(self.cfg.tail_ms))
+        tail = _frames(self.cfg.tail_ms)
+        if self.cfg.speculative_ms > 0:  # a speculative take must equal the final one
+            tail = min(tail, self.cfg.speculative_ms // FRAME_MS)
+        end = min(len(self._frames), self._last_speech_idx + 1 + tail)
         frames = self._frames[:end]
         t0 = frames[0].t if frames else self._t_listen
         return Utterance(b"".join(f.pcm for f in frames), (self._last_speech_idx, end), t0)

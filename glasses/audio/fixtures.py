@@ -78,8 +78,11 @@ def load_manifest(directory: Path = FIXTURES_DIR) -> list[Fixture]:
     return fixtures
 
 
-def false_wake_sentences(directory: Path = FIXTURES_DIR) -> list[str]:
-    """Sentences without the wake word, for counting false wakes."""
-    path = directory / "false_wake_sentences.txt"
+def false_wake_sentences(
+    directory: Path = FIXTURES_DIR, name: str = "false_wake_sentences.txt"
+) -> list[str]:
+    """Sentences without the wake word, for counting false wakes (or ``near_miss_sentences.txt``:
+    words that sound like it)."""
+    path = directory / name
     lines = path.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]

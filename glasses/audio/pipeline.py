@@ -127,7 +127,8 @@ class VoiceInput:
                 self._armed = False
                 self._start_capture(frame.t, prefix=())
             if self.mode is Mode.CAPTURE:
-                speech = self.detector.is_speech(frame, self.cfg.endpoint.vad_aggressiveness)
+                ep = self.cfg.endpoint
+                speech = self.detector.is_speech(frame, ep.vad_aggressiveness, ep.margin_db)
                 if not speech:
                     self.noise.update(frame.pcm)
                 for event in self.endpointer.push(frame, speech):

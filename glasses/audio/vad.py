@@ -114,12 +114,15 @@ class SpeechDetector:
             cfg.vad_aggressiveness, cfg.margin_db, cfg.min_level_dbfs, cfg.floor_rise_db_per_s
         )
 
-    def is_speech(self, frame: Frame, aggressiveness: int | None = None) -> bool:
+    def is_speech(
+        self, frame: Frame, aggressiveness: int | None = None, margin_db: float | None = None
+    ) -> bool:
         """Call once per frame (it advances the noise floor); ``aggressiveness``
-        picks another webrtcvad mode for this frame."""
+        picks another webrtcvad mode and ``margin_db`` another margin for this frame."""
         level = level_db(frame.pcm)
         floor = self.noise.update(level)
-        if level < self._min_level or level < floor + self._margin:
+        margin = self._margin if margin_db is None else margin_db
+        if level < self._min_level or level < floor + margin:
             return False
         self.vad_calls += 1
         mode = self._aggressiveness if aggressiveness is None else aggressiveness
