@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,17 @@ def server_url(qdrant_url: str) -> str:
         if qdrant_url.startswith(scheme):
             return qdrant_url.removeprefix("qdrant+")
     raise StoreError(f"not a Qdrant URL (expected qdrant+http:// or qdrant+https://): {qdrant_url}")
+
+
+@contextmanager
+def _talking_to(location: str) -> Iterator[None]:
+    """Turn Qdrant client errors (server down, bad reply) into a StoreError naming the store."""
+    from qdrant_client.http.exceptions import ApiException
+
+    try:
+        yield
+    except ApiException as exc:
+        raise StoreError(f"vector store {location} failed: {exc}") from exc
 
 
 class VectorStore:
@@ -66,7 +78,7 @@ class VectorStore:
         """
         from qdrant_client import models as qm
 
-        with self._lock:
+        with self._lock, _talking_to(self.location):
             if self._client.collection_exists(self.collection):
                 info = self._client.get_collection(self.collection)
                 vectors = info.config.params.vectors
@@ -91,7 +103,7 @@ class VectorStore:
                                payload=c.to_payload())
                 for i, c in enumerate(chunks[start : start + UPSERT_BATCH])
             ]
-            with self._lock:
+            with self._lock, _talking_to(self.location):
                 self._client.upsert(self.collection, points=points, wait=True)
 
     def delete_documents(self, doc_ids: Sequence[str]) -> None:
@@ -103,12 +115,12 @@ class VectorStore:
         selector = qm.FilterSelector(filter=qm.Filter(must=[
             qm.FieldCondition(key="doc_id", match=qm.MatchAny(any=list(doc_ids)))
         ]))
-        with self._lock:
+        with self._lock, _talking_to(self.location):
             self._client.delete(self.collection, points_selector=selector, wait=True)
 
     def search(self, vector: npt.NDArray[np.float32], limit: int) -> list[tuple[str, float]]:
         """Nearest points as (point id, cosine similarity), best first; see :func:`point_id`."""
-        with self._lock:
+        with self._lock, _talking_to(self.location):
             result = self._client.query_points(
                 self.collection, query=vector.tolist(), limit=limit,
                 with_payload=False, with_vectors=False,
@@ -116,10 +128,10 @@ class VectorStore:
         return [(str(p.id), float(p.score)) for p in result.points]
 
     def count(self) -> int:
-        with self._lock:
+        with self._lock, _talking_to(self.location):
             return int(self._client.count(self.collection, exact=True).count)
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, _talking_to(self.location):
             self._client.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -98,5 +99,21 @@ def test_empty_index_and_locked_store_give_clear_errors(tmp_path: Path,
             kb.retriever.retrieve("anything")
         with pytest.raises(StoreError, match="cannot open the vector store"):
             open_kb(tmp_path / "kb", embedder)
+    finally:
+        kb.index.close()
+
+
+def test_a_qdrant_server_url_uses_the_same_store_and_reports_a_dead_server(
+    tmp_path: Path, docs_dir: Path, embedder: Embedder,
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    kb = open_kb(tmp_path / "kb", embedder, qdrant_url=f"qdrant+http://127.0.0.1:{port}")
+    try:
+        assert kb.index.store.location == f"http://127.0.0.1:{port}"
+        assert not (tmp_path / "kb" / "qdrant").exists()
+        with pytest.raises(StoreError, match=f"127.0.0.1:{port} failed"):
+            kb.ingest_dir(docs_dir)
     finally:
         kb.index.close()
