@@ -47,7 +47,9 @@ class NoiseProfile:
         self.frames = 0
 
     def update(self, pcm: bytes) -> None:
-        """Add one non-speech frame (int16 bytes, up to 512 samples)."""
+        """Add one non-speech frame (int16 bytes, up to 512 samples); no-op when disabled."""
+        if not self.cfg.enabled:
+            return
         x = np.frombuffer(pcm, dtype="<i2").astype(np.float32)[:N_FFT] / 32768.0
         # A 30 ms frame is 480 samples: the zero-padded tail lies where Hann is ~0.
         power = np.abs(np.fft.rfft(x * _WINDOW[: len(x)], n=N_FFT)) ** 2
