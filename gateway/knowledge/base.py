@@ -61,7 +61,8 @@ class KnowledgeBase:
              tag_types: Mapping[str, str] | None = None) -> KnowledgeBase:
         """Load the embedder and open the index in ``data_dir``."""
         embedder = load_embedder(config.embedder or embedder_override or None,
-                                 cache_size=config.query_cache_size)
+                                 cache_size=config.query_cache_size,
+                                 threads=config.embed_threads)
         index = KnowledgeIndex.open(data_dir, config)
         return cls(index, embedder, config, tag_types)
 

@@ -57,6 +57,9 @@ class KnowledgeConfig:
     """sentence-transformers model dir; empty = ``models.embedder`` or the bundled one."""
     embed_batch_size: int = 32
     """Chunks per embedding batch during ingest."""
+    embed_threads: int = 1
+    """CPU threads of the embedder (torch, process-wide). One keeps retrieval latency steady
+    while the language model uses the other cores."""
     query_cache_size: int = 512
     """Query embeddings kept in memory (repeated questions skip the model)."""
     top_k: int = 3
@@ -89,8 +92,8 @@ class KnowledgeConfig:
             raise ValueError("top_k must be >= 1 and candidates >= top_k")
         if not 0.0 < self.groundedness_threshold <= 1.0:
             raise ValueError("groundedness_threshold must be in (0, 1]")
-        if self.embed_batch_size < 1 or self.extract_sentences < 1:
-            raise ValueError("embed_batch_size and extract_sentences must be >= 1")
+        if min(self.embed_batch_size, self.extract_sentences, self.embed_threads) < 1:
+            raise ValueError("embed_batch_size, embed_threads and extract_sentences must be >= 1")
         if self.qdrant_url and not self.qdrant_url.startswith(("qdrant+http://", "qdrant+https://")):
             raise ValueError(
                 "qdrant_url must start with qdrant+http:// or qdrant+https://, "

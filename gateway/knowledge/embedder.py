@@ -24,10 +24,16 @@ Vector = npt.NDArray[np.float32]
 class Embedder:
     """Unit-length float32 embeddings; ``embed_query`` results are cached (LRU)."""
 
-    def __init__(self, path: Path, *, cache_size: int = 512) -> None:
+    def __init__(self, path: Path, *, cache_size: int = 512, threads: int = 1) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        # torch's thread count is process-wide; one thread keeps query latency steady while
+        # the language model keeps the other cores busy (two threads were ~10x worse at p95
+        # on a loaded 2-core box)
+        torch.set_num_threads(threads)
 
         self.path = path
         self._model = SentenceTransformer(str(path), device="cpu")
@@ -83,8 +89,9 @@ class Embedder:
             return vec
 
 
-def load_embedder(override: str | None = None, *, cache_size: int = 512) -> Embedder:
+def load_embedder(override: str | None = None, *, cache_size: int = 512,
+                  threads: int = 1) -> Embedder:
     """Resolve the embedder (config override, env var, bundled package) and load it."""
     from gateway.models import resolve_embedder
 
-    return Embedder(resolve_embedder(override or None), cache_size=cache_size)
+    return Embedder(resolve_embedder(override or None), cache_size=cache_size, threads=threads)
