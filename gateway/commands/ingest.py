@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -67,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"gateway: config error: {exc}", file=sys.stderr)
         return int(ExitCode.USAGE)
     docs_dir = args.dir or default_docs_dir()
+    # this process only embeds: let torch use every core
+    knowledge = dataclasses.replace(knowledge, embed_threads=max(knowledge.embed_threads,
+                                                                 os.cpu_count() or 1))
     try:
         kb = KnowledgeBase.open(knowledge, data_dir, embedder_override=config.models.embedder)
     except MissingModelError as exc:
