@@ -103,6 +103,7 @@ def test_empty_index_and_locked_store_give_clear_errors(tmp_path: Path,
         kb.index.close()
 
 
+@pytest.mark.filterwarnings("ignore:Failed to obtain server version")
 def test_a_qdrant_server_url_uses_the_same_store_and_reports_a_dead_server(
     tmp_path: Path, docs_dir: Path, embedder: Embedder,
 ) -> None:
