@@ -73,7 +73,7 @@ async def run_voice(
                              speculative=event.speculative)  # fmt: skip
             text = event.text
             if not woken:  # a command-mode capture that began with the wake phrase
-                stripped = strip_wake_phrase(text, wake_model)
+                stripped = strip_wake_phrase(text, wake_model, max_words=len(wake_model.split("_")))
                 woken, text = (True, stripped) if stripped != text.strip() else (False, text)
             result = await asyncio.to_thread(recognizer.recognize, text, strict=not woken)
             core.post(IntentRecognized(

@@ -187,7 +187,7 @@ OVERLAP = (
         "hold_blocked",
         "confirmed",
         "help",
-        pytest.param("jarvis", marks=pytest.mark.xfail(reason=JARVIS_IN_COMMAND_MODE, strict=True)),
+        "jarvis",
     ],
 )
 async def test_echo_alone_neither_wakes_nor_commands(
