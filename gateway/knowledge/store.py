@@ -83,14 +83,17 @@ class VectorStore:
                 info = self._client.get_collection(self.collection)
                 vectors = info.config.params.vectors
                 size = getattr(vectors, "size", None)
-                if size == dim:
+                distance = getattr(vectors, "distance", None)
+                if size == dim and distance == qm.Distance.DOT:
                     return False
-                log.warning("vector size changed (%s -> %s): recreating %s", size, dim,
-                            self.collection)
+                log.warning("vector layout changed (%s %s -> %s Dot): recreating %s", size,
+                            distance, dim, self.collection)
                 self._client.delete_collection(self.collection)
+            # embeddings are unit length, so the dot product is the cosine similarity, and
+            # embedded Qdrant skips re-normalising every stored vector on each search
             self._client.create_collection(
                 self.collection,
-                vectors_config=qm.VectorParams(size=dim, distance=qm.Distance.COSINE),
+                vectors_config=qm.VectorParams(size=dim, distance=qm.Distance.DOT),
             )
             return True
 
