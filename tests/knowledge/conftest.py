@@ -73,3 +73,13 @@ class ScriptedBackend:
 
     async def aclose(self) -> None:
         self.closed = True
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The dead-Qdrant-server test makes qdrant-client warn from a background check; the
+    warning may surface in a later test of this folder."""
+    here = Path(__file__).parent
+    mark = pytest.mark.filterwarnings("ignore:Failed to obtain server version")
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(mark)
