@@ -9,8 +9,8 @@ from pathlib import Path
 from gateway.knowledge.config import KnowledgeConfig
 from gateway.packs.config import PacksConfig
 from gateway.security.config import SecurityConfig
-from gateway.telemetry.config import TelemetryConfig
 from gateway.service.config import ServiceConfig
+from gateway.telemetry.config import TelemetryConfig
 from protocol.configtree import load
 
 

@@ -51,7 +51,11 @@ def passages(documents: tuple[Document, ...]) -> list[Passage]:
         if doc.warnings:
             out.append(Passage(doc.id, doc.title, "Warnings", " ".join(doc.warnings), tags))
         for s in doc.steps:
-            extra = f" Expected {s.expected.name} {s.expected.low} to {s.expected.high} {s.expected.unit}." if s.expected else ""  # noqa: E501
+            extra = (
+                f" Expected {s.expected.name} {s.expected.low} to {s.expected.high} {s.expected.unit}."
+                if s.expected
+                else ""
+            )
             out.append(Passage(doc.id, doc.title, f"step {s.number}", s.text + extra, tags))
         for sec in doc.sections:
             if sec.heading.lower() in ("steps", "warnings", "tools") or not sec.text.strip():
@@ -72,7 +76,9 @@ class LocalSearch:
 
     def __init__(self, documents: tuple[Document, ...]) -> None:
         self.passages = passages(documents)
-        self._docs = [Counter(tokens(p.title + " " + p.section + " " + p.text)) for p in self.passages]
+        self._docs = [
+            Counter(tokens(p.title + " " + p.section + " " + p.text)) for p in self.passages
+        ]
         self._lengths = [sum(c.values()) for c in self._docs]
         self._avg = sum(self._lengths) / max(1, len(self._lengths))
         df: Counter[str] = Counter()
@@ -81,7 +87,9 @@ class LocalSearch:
         n = len(self._docs)
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
 
-    def search(self, question: str, tag: str | None = None, k: int = 3) -> list[tuple[float, Passage]]:
+    def search(
+        self, question: str, tag: str | None = None, k: int = 3
+    ) -> list[tuple[float, Passage]]:
         query = tokens(question)
         scored: list[tuple[float, Passage]] = []
         for i, counts in enumerate(self._docs):
@@ -105,4 +113,6 @@ class LocalSearch:
         score, p = hits[0]
         sentences = re.split(r"(?<=[.!?])\s+", p.text)
         text = " ".join(sentences[:3])
-        return LocalAnswer(f"From {p.title}, {p.section}: {text}", p.doc_id, p.title, p.section, score)
+        return LocalAnswer(
+            f"From {p.title}, {p.section}: {text}", p.doc_id, p.title, p.section, score
+        )

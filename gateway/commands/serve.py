@@ -66,7 +66,10 @@ async def _serve(config) -> None:  # type: ignore[no-untyped-def]
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     async with running_gateway(config) as server:
-        print(f"gateway {config.gateway_id} serving on {server.uri} (status: "
-              f"{server.uri.replace('ws', 'http', 1)}/status)", flush=True)
+        print(
+            f"gateway {config.gateway_id} serving on {server.uri} (status: "
+            f"{server.uri.replace('ws', 'http', 1)}/status)",
+            flush=True,
+        )
         await stop.wait()
         print("gateway: shutting down", flush=True)

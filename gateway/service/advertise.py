@@ -78,7 +78,9 @@ class Advertiser:
         self._info = self._make_info(0, 0)
         # the asyncio API returns a task that completes once the announcement is out
         await await_task(await self._zc.async_register_service(self._info, allow_name_change=True))
-        log.info("advertising %s on %s:%d", self.advert.gateway_id, self.advert.address, self.advert.port)
+        log.info(
+            "advertising %s on %s:%d", self.advert.gateway_id, self.advert.address, self.advert.port
+        )
 
     async def update_load(self, sessions: int, queue: int) -> None:
         """Re-announce when the load changed materially (sessions, or queue by ≥ 2)."""

@@ -26,7 +26,9 @@ class QueueFull(Exception):
 class _Ticket:
     device: str
     ref: str
-    go: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    go: asyncio.Future[None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 class FairQueue:

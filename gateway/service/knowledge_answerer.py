@@ -39,8 +39,10 @@ class KnowledgeAnswerer:
                 elif isinstance(event, kev.Answer):
                     yield Final(
                         event.text or "I found nothing on that in the site documents.",
-                        tuple(Citation(c.doc_id, c.title[:120], c.section[:120])
-                              for c in event.citations[:8]),  # fmt: skip
+                        tuple(
+                            Citation(c.doc_id, c.title[:120], c.section[:120])
+                            for c in event.citations[:8]
+                        ),  # fmt: skip
                         event.source.value,
                         event.first_token_ms or None,
                         event.total_ms,

@@ -7,7 +7,6 @@ import contextlib
 import logging
 import socket
 import ssl
-from http import HTTPStatus
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -140,7 +139,9 @@ class GatewayServer:
             await self._refuse(ws, ErrorMessage.from_exception(exc))
             return None
         if not isinstance(message, Hello):
-            await self._refuse(ws, ErrorMessage("malformed_frame", "the first message must be hello"))
+            await self._refuse(
+                ws, ErrorMessage("malformed_frame", "the first message must be hello")
+            )
             return None
         try:
             negotiate(PROTOCOL_VERSION, message.protocol_version, local="gateway")
@@ -171,8 +172,13 @@ class GatewayServer:
         version = negotiate(PROTOCOL_VERSION, hello.protocol_version, local="gateway")
         await session.send(
             Welcome(
-                version, hub.gateway_id, hub.gateway_name, session.session_id,
-                hub.answerer.kb_version[:64] or "none", CAPABILITIES, hub.pack_version,
+                version,
+                hub.gateway_id,
+                hub.gateway_name,
+                session.session_id,
+                hub.answerer.kb_version[:64] or "none",
+                CAPABILITIES,
+                hub.pack_version,
                 hub.config.heartbeat_interval,
             )  # fmt: skip
         )

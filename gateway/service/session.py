@@ -112,9 +112,7 @@ class Session:
     async def run(self) -> None:
         """Read frames until the peer goes away or stays silent past the idle timeout."""
         if self.state.pending_question and self.state.pending_question_id:
-            await self._on_ask(
-                Ask(self.state.pending_question_id, self.state.pending_question)
-            )
+            await self._on_ask(Ask(self.state.pending_question_id, self.state.pending_question))
         if self.hub.packs is not None:  # the glasses sync in the background, safety first
             self.pack_stream = self.hub.packs.stream(self.send)
             await self.pack_stream.offer()

@@ -39,7 +39,11 @@ def status(hub: Hub) -> dict[str, Any]:
         "protocol": PROTOCOL_VERSION,
         "uptime_s": round(now - hub.started, 1),
         "sessions": sessions,
-        "queue": {"length": hub.queue.length, "busy": hub.queue.busy, "capacity": hub.queue.capacity},
+        "queue": {
+            "length": hub.queue.length,
+            "busy": hub.queue.busy,
+            "capacity": hub.queue.capacity,
+        },
         "kb_version": hub.answerer.kb_version,
         "pack_version": hub.pack_version,
         "fingerprint": hub.fingerprint,

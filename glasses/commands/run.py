@@ -26,21 +26,38 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     src = p.add_mutually_exclusive_group()
     src.add_argument("--mic", action="store_true", help="listen on the microphone (default)")
     src.add_argument("--audio", nargs="+", type=Path, metavar="FILE", help="replay WAV files")
-    p.add_argument("--speak", default="speaker", metavar="speaker|FILE.wav|off",
-                   help="where replies go (default: the speaker)")
-    p.add_argument("--gateway", default="auto", metavar="auto|off|URI",
-                   help="auto: discover; off: never connect; or a ws:// / wss:// URI")
+    p.add_argument(
+        "--speak",
+        default="speaker",
+        metavar="speaker|FILE.wav|off",
+        help="where replies go (default: the speaker)",
+    )
+    p.add_argument(
+        "--gateway",
+        default="auto",
+        metavar="auto|off|URI",
+        help="auto: discover; off: never connect; or a ws:// / wss:// URI",
+    )
     p.add_argument("--events", metavar="PATH|-", help="write the events stream here (- = stdout)")
     p.add_argument("--realtime", action="store_true", help="pace replayed audio in real time")
-    p.add_argument("--camera", default="", metavar="SRC",
-                   help="camera: device index (0), video file, image folder or still image")
-    p.add_argument("--overlay-out", default="", metavar="window|FILE.mp4|DIR",
-                   help="where the overlay goes (default out/overlay.mp4)")
+    p.add_argument(
+        "--camera",
+        default="",
+        metavar="SRC",
+        help="camera: device index (0), video file, image folder or still image",
+    )
+    p.add_argument(
+        "--overlay-out",
+        default="",
+        metavar="window|FILE.mp4|DIR",
+        help="where the overlay goes (default out/overlay.mp4)",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from glasses.runtime.app import RunOptions, run as run_app
+    from glasses.runtime.app import RunOptions
+    from glasses.runtime.app import run as run_app
 
     try:
         config, _ = from_args(args)

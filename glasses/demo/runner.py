@@ -8,7 +8,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +49,9 @@ def gateway_config(out_dir: Path, points: Path | None = None) -> GatewayConfig:
 async def start_site_simulator(out_dir: Path) -> tuple[Any, Path]:
     """The site's controllers (pymodbus), and a point list that points at them."""
     from gateway.config import sample_site
+    from gateway.telemetry.demo import seed_history
     from gateway.telemetry.pointfile import load_point_list
     from gateway.telemetry.simulator import SiteSimulator
-
-    from gateway.telemetry.demo import seed_history
 
     source = sample_site() / "points.toml"
     points = load_point_list(source)
@@ -168,7 +167,9 @@ class Demo:
                     self.film.keyframe(beat.keyframe)
                 result.missing += [f"{beat.title}: {e}" for e in beat.expect
                                    if not any(matches(e, ev) for ev in new)]  # fmt: skip
-            await self._wait(lambda: app.core.outbox is not None and app.core.outbox.count() == 0, 15)
+            await self._wait(
+                lambda: app.core.outbox is not None and app.core.outbox.count() == 0, 15
+            )
             if self.server is not None:
                 result.records_at_gateway = self.server.hub.records.count("glasses-demo")
         finally:
@@ -179,7 +180,9 @@ class Demo:
         app = self.app
         assert app is not None
         if beat.action == "drift":
-            self.sim.set_value("CRAC-01", "discharge_pressure", 625.0)  # past the 610 psig HP switch
+            self.sim.set_value(
+                "CRAC-01", "discharge_pressure", 625.0
+            )  # past the 610 psig HP switch
             await self._wait(lambda: bool(app.core.state.alerts), 30)
         elif beat.action == "gateway_stop":
             await self.stop_gateway()
@@ -234,9 +237,12 @@ async def run_demo(out_dir: Path, fast: bool, say: Callable[[str], None]) -> Dem
     out_dir.mkdir(parents=True)
     result = await Demo(out_dir, fast, say).run()
     summary = {
-        "beats": [{"title": b.title, "seconds": round(s, 2), "events": [e["event"] for e in ev]}
-                  for b, s, ev in result.beats],  # fmt: skip
-        "missing": result.missing, "records_at_gateway": result.records_at_gateway,
+        "beats": [
+            {"title": b.title, "seconds": round(s, 2), "events": [e["event"] for e in ev]}
+            for b, s, ev in result.beats
+        ],  # fmt: skip
+        "missing": result.missing,
+        "records_at_gateway": result.records_at_gateway,
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     return result

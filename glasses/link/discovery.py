@@ -51,8 +51,10 @@ def candidate_from_info(info: AsyncServiceInfo) -> Candidate | None:
     if not addresses or not info.port:
         return None
     scheme = txt.get("scheme", "ws")
+
     def _int(text: str) -> int:
         return int(text) if text.isdigit() else 0
+
     return Candidate(
         uri=f"{scheme}://{addresses[0]}:{info.port}",
         gateway_id=txt.get("id", ""),
@@ -124,7 +126,9 @@ class Browser:
                 self._ignored.add(name)
                 log.warning(
                     "ignoring gateway %s at %s: version %s / fingerprint %s not accepted",
-                    candidate.name or name, candidate.uri, candidate.version,
+                    candidate.name or name,
+                    candidate.uri,
+                    candidate.version,
                     candidate.fingerprint[:16] or "none",
                 )
             return

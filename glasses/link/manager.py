@@ -26,7 +26,16 @@ from glasses.link.config import LinkConfig
 from glasses.link.discovery import Browser, Candidate, KnownGateways
 from protocol import codec
 from protocol.errors import ProtocolError
-from protocol.messages import ErrorMessage, GoingAway, Hello, Message, Ping, Pong, SessionState, Welcome
+from protocol.messages import (
+    ErrorMessage,
+    GoingAway,
+    Hello,
+    Message,
+    Ping,
+    Pong,
+    SessionState,
+    Welcome,
+)
 from protocol.version import PROTOCOL_MAJOR, PROTOCOL_VERSION
 
 log = logging.getLogger(__name__)
@@ -88,6 +97,7 @@ class LinkManager:
         self._task: asyncio.Task[None] | None = None
         self._refused: dict[str, float] = {}
         self._failed: dict[str, float] = {}
+        self._hooks: set[asyncio.Task[None]] = set()
         self.rtt_ms: float | None = None
         self.on_connected: list[Callable[[], Awaitable[None]]] = []
         self._warned: set[str] = set()
@@ -163,8 +173,15 @@ class LinkManager:
         for c, rtt in zip(found, rtts, strict=True):
             self.probes[c.uri] = rtt
         now = time.monotonic()
-        order = sorted(range(len(found)), key=lambda i: (
-            self._recently_failed(found[i].uri, now), rtts[i] is None, rtts[i] or 0.0, i))
+        order = sorted(
+            range(len(found)),
+            key=lambda i: (
+                self._recently_failed(found[i].uri, now),
+                rtts[i] is None,
+                rtts[i] or 0.0,
+                i,
+            ),
+        )
         return [found[i] for i in order]
 
     def _better_elsewhere(self) -> bool:
@@ -188,7 +205,9 @@ class LinkManager:
                     break  # re-sort: the new gateway is tried before the failing ones
                 except FatalLinkError as exc:
                     self._refused[candidate.uri] = time.monotonic() + self.config.fatal_retry
-                    self._report(LinkStatusChange(False, candidate.name, candidate.uri, str(exc), True))
+                    self._report(
+                        LinkStatusChange(False, candidate.name, candidate.uri, str(exc), True)
+                    )
                 except (OSError, TimeoutError, InvalidHandshake, InvalidURI, ConnectionClosed,
                         ProtocolError) as exc:  # fmt: skip
                     self._failed[candidate.uri] = time.monotonic()
@@ -259,12 +278,19 @@ class LinkManager:
             self._warned.discard(candidate.uri)
             if self._known is not None:
                 self._known.remember(
-                    Candidate(candidate.uri, welcome.gateway_id, welcome.gateway_name,
-                              welcome.protocol_version, candidate.fingerprint)  # fmt: skip
+                    Candidate(
+                        candidate.uri,
+                        welcome.gateway_id,
+                        welcome.gateway_name,
+                        welcome.protocol_version,
+                        candidate.fingerprint,
+                    )  # fmt: skip
                 )
             self._report(LinkStatusChange(True, welcome.gateway_name, candidate.uri))
             for hook in self.on_connected:
-                asyncio.create_task(hook())
+                task = asyncio.create_task(hook())
+                self._hooks.add(task)
+                task.add_done_callback(self._hooks.discard)
             reason = await self._serve(ws, welcome)
         finally:
             was_up = self._welcome is not None and self._ws is ws

@@ -52,9 +52,17 @@ def apply_outcome(state: State, outcome: Outcome) -> Result:
     if outcome.show is not None and outcome.status is not Status.REFUSED:
         card = outcome.show
         actions.append(
-            Emit("step", {"procedure": card.procedure_id, "index": card.step.number,
-                          "total": card.total, "text": card.step.text,
-                          "hold": card.step.hold, "status": outcome.status.value})  # fmt: skip
+            Emit(
+                "step",
+                {
+                    "procedure": card.procedure_id,
+                    "index": card.step.number,
+                    "total": card.total,
+                    "text": card.step.text,
+                    "hold": card.step.hold,
+                    "status": outcome.status.value,
+                },
+            )  # fmt: skip
         )
     elif outcome.status is Status.REFUSED:
         actions.append(Emit("refused", {"text": outcome.say}))
@@ -115,7 +123,12 @@ def _reading(run: RunnerState, state: State, event: IntentRecognized) -> Outcome
     value = event.slots.get("value")
     unit = event.slots.get("unit")
     if not isinstance(value, int | float):
-        return Outcome(Status.REFUSED, "I did not catch the value. Say record reading, then the number and unit.", run, run.card())  # noqa: E501
+        return Outcome(
+            Status.REFUSED,
+            "I did not catch the value. Say record reading, then the number and unit.",
+            run,
+            run.card(),
+        )
     return runner.record_reading(run, float(value), str(unit) if unit else None, _now(state))
 
 
@@ -135,7 +148,9 @@ def _end(state: State, event: IntentRecognized) -> Result:
 
 
 def _list(state: State, event: IntentRecognized) -> Result:
-    docs = [d for d in state.library.for_equipment(state.tag) if d.is_procedure] if state.tag else []
+    docs = (
+        [d for d in state.library.for_equipment(state.tag) if d.is_procedure] if state.tag else []
+    )
     where = f" for {state.tag}" if docs else ""
     docs = docs or list(state.library.procedures)
     names = "; ".join(d.title for d in docs[:6])
@@ -167,8 +182,10 @@ def _pause(state: State, event: IntentRecognized) -> Result:
         return state, [Say(NO_PROCEDURE, "local")]
     return replace(state, paused=True), [
         Say("Paused. Say resume to continue.", "local"),
-        LogWork("event", {"procedure_id": state.run.document.id, "entry": "pause",
-                          "step": state.run.number}),  # fmt: skip
+        LogWork(
+            "event",
+            {"procedure_id": state.run.document.id, "entry": "pause", "step": state.run.number},
+        ),  # fmt: skip
     ]
 
 
@@ -180,9 +197,13 @@ def _resume(state: State, event: IntentRecognized) -> Result:
 
 def _status(state: State, event: IntentRecognized) -> Result:
     if state.online:
-        return state, [Say(f"Connected to {state.gateway}. Questions go to the full manuals.", "local")]
-    text = ("Offline. Procedures, safety information, equipment reference and voice commands "
-            "work here; open questions over all the manuals and live readings need the gateway.")
+        return state, [
+            Say(f"Connected to {state.gateway}. Questions go to the full manuals.", "local")
+        ]
+    text = (
+        "Offline. Procedures, safety information, equipment reference and voice commands "
+        "work here; open questions over all the manuals and live readings need the gateway."
+    )
     if state.link_error:
         text = f"{text} The last gateway refused us: {state.link_error}"
     return state, [Say(text, "local")]
@@ -193,7 +214,8 @@ def _ack(state: State, event: IntentRecognized) -> Result:
         return state, [Say("There is no alert to acknowledge.", "local")]
     alert = state.alerts[-1]
     return replace(state, alerts=state.alerts[:-1]), [
-        AckAlert(alert.alert_id), Say(f"Alert on {alert.equipment_tag} acknowledged.", "local"),
+        AckAlert(alert.alert_id),
+        Say(f"Alert on {alert.equipment_tag} acknowledged.", "local"),
         LogWork("event", {"entry": "alert_ack", "alert_id": alert.alert_id}),
     ]
 

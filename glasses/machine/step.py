@@ -29,7 +29,9 @@ from glasses.machine.events import (
 from glasses.machine.state import LinkStatus, Mode, State
 
 Result = tuple[State, list[Action]]
-OFFLINE_NOTICE = "The gateway is out of reach, so this answer comes from the documents on the glasses."
+OFFLINE_NOTICE = (
+    "The gateway is out of reach, so this answer comes from the documents on the glasses."
+)
 
 
 def step(state: State, event: Event) -> Result:
@@ -133,8 +135,12 @@ def _answer(state: State, event: AnswerArrived) -> Result:
     return new, [
         Emit(
             "answer",
-            {"question_id": event.question_id, "text": event.text,
-             "citations": [dict(c) for c in event.citations], "source": event.source},
+            {
+                "question_id": event.question_id,
+                "text": event.text,
+                "citations": [dict(c) for c in event.citations],
+                "source": event.source,
+            },
         ),  # fmt: skip
         Say(text, event.source),
     ]
@@ -168,8 +174,15 @@ def _alert(state: State, event: AlertReceived) -> Result:
     sentence += " Say acknowledge when you have it."
     new = replace(state, alerts=(*state.alerts, event))
     return new, [
-        Emit("alert", {"alert_id": event.alert_id, "tag": event.equipment_tag,
-                       "message": event.message, "procedure": event.procedure_id}),  # fmt: skip
+        Emit(
+            "alert",
+            {
+                "alert_id": event.alert_id,
+                "tag": event.equipment_tag,
+                "message": event.message,
+                "procedure": event.procedure_id,
+            },
+        ),  # fmt: skip
         Say(sentence, "gateway", interrupt=True),
     ]
 

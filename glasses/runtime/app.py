@@ -119,9 +119,7 @@ class GlassesApp:
         self.core.outbox = await asyncio.to_thread(Outbox, config.outbox.file(config.data_dir))
         self.core.pack_version = self.store.active_version
         if options.speak != "off":
-            self.tts = await asyncio.to_thread(
-                self._load_speaker, speech_sink(options.speak)
-            )
+            self.tts = await asyncio.to_thread(self._load_speaker, speech_sink(options.speak))
             self.tts.start()
             self.core.speaker = PiperSpeaker(self.tts)
         self._core_task = asyncio.create_task(self.core.run(), name="core")

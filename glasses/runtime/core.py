@@ -18,8 +18,8 @@ from glasses.machine.step import step
 from glasses.procedures.library import Library
 from glasses.runtime.speaker import Speaker, TextSpeaker
 from protocol.messages import (
-    AlertAck,
     Alert,
+    AlertAck,
     Answer,
     Ask,
     AskContext,
@@ -137,7 +137,9 @@ class GlassesCore:
         self.search = LocalSearch(library.documents)
 
     def on_link_status(self, change: LinkStatusChange) -> None:
-        self.post(ev.LinkChanged(change.online, change.gateway or change.uri, change.reason, change.fatal))
+        self.post(
+            ev.LinkChanged(change.online, change.gateway or change.uri, change.reason, change.fatal)
+        )
         if change.online:
             self._start_delivery()
             return

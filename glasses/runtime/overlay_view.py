@@ -39,7 +39,9 @@ def equipment_tag(tag: Tag | None, registry: EquipmentRegistry) -> str | None:
     return unit.tag if unit else f"aruco-{tag.id}"
 
 
-def _readings(message: TelemetryReadings | None, online: bool, now: float) -> tuple[ReadingView, ...]:
+def _readings(
+    message: TelemetryReadings | None, online: bool, now: float
+) -> tuple[ReadingView, ...]:
     if message is None:
         return ()
     out = []

@@ -10,10 +10,15 @@ from glasses.audio import events as vev
 from glasses.audio.pipeline import VoiceInput
 from glasses.audio.textnorm import strip_wake_phrase
 from glasses.intent.recognizer import IntentRecognizer
-from glasses.machine.events import IntentRecognized, NothingHeard, WakeHeard
+from glasses.machine.events import (
+    IntentRecognized,
+    NothingHeard,
+    SpeechFinished,
+    SpeechStarted,
+    WakeHeard,
+)
 from glasses.runtime.core import GlassesCore
 from glasses.tts.playback import PlaybackEvent, PlaybackKind
-from glasses.machine.events import SpeechFinished, SpeechStarted
 from protocol.audio import AudioChunk
 
 log = logging.getLogger(__name__)
