@@ -8,11 +8,18 @@ Each subcommand lives in its own module under ``<side>/commands/`` and exposes
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
+import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from protocol.configtree import ConfigError, describe
+from protocol.models import ModelSpec, check, format_table
 
 
 class ExitCode(IntEnum):
@@ -70,3 +77,46 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
         return int(func(args))
     except KeyboardInterrupt:
         return int(ExitCode.INTERRUPTED)
+
+
+def show_config(prog: str, load: Callable[[], tuple[Any, dict[str, str]]]) -> int:
+    """``<prog> config show``: every key with its value and where the value came from."""
+    try:
+        config, sources = load()
+    except ConfigError as exc:
+        print(f"{prog}: config error: {exc}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    print(describe(config, sources))
+    return int(ExitCode.OK)
+
+
+def list_models(
+    prog: str,
+    specs: Iterable[ModelSpec],
+    loaders: Mapping[str, tuple[Callable[[str | None], Path], Callable[[Path], object]]],
+    load_config: Callable[[], tuple[Any, dict[str, str]]],
+    *,
+    load: bool = True,
+    as_json: bool = False,
+) -> int:
+    """``<prog> models``: resolve each model (overrides from ``config.models``), load it."""
+    try:
+        config, _ = load_config()
+    except ConfigError as exc:
+        print(f"{prog}: config error: {exc}", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    rows = []
+    for spec in specs:
+        resolver, loader = loaders[spec.name]
+        override = getattr(config.models, spec.name) or None
+        rows.append(check(spec, resolver, loader if load else None, override))
+    if as_json:
+        print(json.dumps([dataclasses.asdict(r) for r in rows], default=str, indent=2))
+    else:
+        print(format_table(rows))
+    missing = [r for r in rows if r.path is None]
+    for row in missing:
+        print(f"{prog}: {row.error}", file=sys.stderr)
+    if missing:
+        return int(ExitCode.MISSING_MODEL)
+    return int(ExitCode.OK if all(r.loaded or not load for r in rows) else ExitCode.FAILED)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from gateway.config import from_args
-from protocol.cli import ExitCode
-from protocol.configtree import ConfigError, describe
+from protocol.cli import show_config
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,10 +21,4 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config, sources = from_args(args)
-    except ConfigError as exc:
-        print(f"config error: {exc}", file=sys.stderr)
-        return int(ExitCode.USAGE)
-    print(describe(config, sources))
-    return int(ExitCode.OK)
+    return show_config("gateway", lambda: from_args(args))

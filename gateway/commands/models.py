@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 import sys
 
 from gateway import models
 from gateway.config import from_args
-from protocol.cli import ExitCode
-from protocol.configtree import ConfigError
-from protocol.models import check, format_table
+from protocol.cli import list_models
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,28 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config, _ = from_args(args)
-    except ConfigError as exc:
-        print(f"gateway: config error: {exc}", file=sys.stderr)
-        return int(ExitCode.USAGE)
-    rows = []
     from tqdm import tqdm
 
-    bar = tqdm(models.SPECS, desc="loading models", unit="model", file=sys.stderr,
-               disable=args.json or args.no_load, leave=False)  # fmt: skip
-    for spec in bar:
-        bar.set_postfix_str(spec.name)
-        resolver, loader = models.LOADERS[spec.name]
-        override = getattr(config.models, spec.name) or None
-        rows.append(check(spec, resolver, None if args.no_load else loader, override))
-    if args.json:
-        print(json.dumps([dataclasses.asdict(r) for r in rows], default=str, indent=2))
-    else:
-        print(format_table(rows))
-    missing = [r for r in rows if r.path is None]
-    for row in missing:
-        print(f"gateway: {row.error}", file=sys.stderr)
-    if missing:
-        return int(ExitCode.MISSING_MODEL)
-    return int(ExitCode.OK if all(r.loaded or args.no_load for r in rows) else ExitCode.FAILED)
+    specs = tqdm(models.SPECS, desc="loading models", unit="model", file=sys.stderr,
+                 disable=args.json or args.no_load, leave=False)  # fmt: skip
+    return list_models("gateway", specs, models.LOADERS, lambda: from_args(args),
+                       load=not args.no_load, as_json=args.json)  # fmt: skip
