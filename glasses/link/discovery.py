@@ -9,11 +9,14 @@ chooses among the candidates.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from zeroconf import IPVersion, ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
@@ -167,3 +170,20 @@ class KnownGateways:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         items = [c.__dict__ for c in list(known.values())[-8:]]
         self.path.write_text(json.dumps(items, indent=1), encoding="utf-8")
+
+
+async def probe_rtt(uri: str, timeout: float = 0.5) -> float | None:
+    """TCP connect time to a gateway in milliseconds, or None when it does not answer."""
+    parts = urlsplit(uri)
+    if not parts.hostname:
+        return None
+    port = parts.port or (443 if parts.scheme == "wss" else 80)
+    start = time.monotonic()
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, port), timeout)
+    except (OSError, TimeoutError):
+        return None
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return (time.monotonic() - start) * 1000.0

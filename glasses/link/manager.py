@@ -16,14 +16,13 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from glasses.link.backoff import Backoff
 from glasses.link.config import LinkConfig
-from glasses.link.discovery import Browser, Candidate, KnownGateways
+from glasses.link.discovery import Browser, Candidate, KnownGateways, probe_rtt
 from protocol import codec
 from protocol.errors import ProtocolError
 from protocol.messages import (
@@ -97,9 +96,7 @@ class LinkManager:
         self._task: asyncio.Task[None] | None = None
         self._refused: dict[str, float] = {}
         self._failed: dict[str, float] = {}
-        self._hooks: set[asyncio.Task[None]] = set()
         self.rtt_ms: float | None = None
-        self.on_connected: list[Callable[[], Awaitable[None]]] = []
         self._warned: set[str] = set()
         self.probes: dict[str, float | None] = {}
         self.is_idle: Callable[[], bool] = lambda: True
@@ -287,10 +284,6 @@ class LinkManager:
                     )  # fmt: skip
                 )
             self._report(LinkStatusChange(True, welcome.gateway_name, candidate.uri))
-            for hook in self.on_connected:
-                task = asyncio.create_task(hook())
-                self._hooks.add(task)
-                task.add_done_callback(self._hooks.discard)
             reason = await self._serve(ws, welcome)
         finally:
             was_up = self._welcome is not None and self._ws is ws
@@ -370,23 +363,6 @@ class LinkManager:
             self._on_status(change)
         except Exception:  # a faulty listener must not kill the link
             log.exception("link status listener failed")
-
-
-async def probe_rtt(uri: str, timeout: float = 0.5) -> float | None:
-    """TCP connect time to a gateway in milliseconds, or None when it does not answer."""
-    parts = urlsplit(uri)
-    if not parts.hostname:
-        return None
-    port = parts.port or (443 if parts.scheme == "wss" else 80)
-    start = time.monotonic()
-    try:
-        _, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, port), timeout)
-    except (OSError, TimeoutError):
-        return None
-    writer.close()
-    with contextlib.suppress(OSError):
-        await writer.wait_closed()
-    return (time.monotonic() - start) * 1000.0
 
 
 def ws_uri(candidate: Candidate | None) -> str:

@@ -112,7 +112,7 @@ async def test_gateway_off_never_connects_and_answers_from_pack(tmp_path):
 
 
 async def test_ranked_prefers_the_reachable_fastest(tmp_path):
-    from glasses.link.manager import probe_rtt
+    from glasses.link.discovery import probe_rtt
 
     gw = await start_gateway(tmp_path, "gw-r", delay=0.0)
     try:
