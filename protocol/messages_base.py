@@ -85,6 +85,16 @@ class Struct:
         return out
 
     @classmethod
+    def _with_checked_fields(cls, *values: Any) -> Self:
+        """An instance from every field's value, in order, each checked as the constructor
+        does, without :meth:`validate`: for ``build`` helpers that establish the
+        cross-field rules themselves (and so need not pay for them twice)."""
+        built = object.__new__(cls)
+        for spec, value in zip(cls.SPEC.fields, values, strict=True):
+            object.__setattr__(built, spec.name, spec.check(value, spec.label))
+        return built
+
+    @classmethod
     def from_json(cls, data: Mapping[str, Any], where: str = "") -> Self:
         """Build from JSON values; unknown keys are ignored, missing required ones are errors.
 

@@ -123,19 +123,28 @@ class PackChunk(Message):
     payload: ChunkPayload
 
     def validate(self) -> None:
+        self._check_span()
+        if sha256_hex(self.payload) != self.sha256:
+            raise ChecksumMismatch(f"pack_chunk {self.path}@{self.offset}: payload SHA-256 differs")
+
+    def _check_span(self) -> None:
         if self.offset + len(self.payload) > self.total_size:
             raise FieldError(
                 f"pack_chunk: offset {self.offset} + {len(self.payload)} bytes "
                 f"is past the file's total size {self.total_size}"
             )
-        if sha256_hex(self.payload) != self.sha256:
-            raise ChecksumMismatch(f"pack_chunk {self.path}@{self.offset}: payload SHA-256 differs")
 
     @classmethod
     def build(
         cls, pack_version: str, path: str, offset: int, total_size: int, payload: bytes
     ) -> PackChunk:
-        return cls(pack_version, path, offset, total_size, sha256_hex(payload), payload)
+        """A chunk of ``payload`` with its SHA-256, hashed once (the constructor would
+        hash it a second time to check it)."""
+        chunk = cls._with_checked_fields(
+            pack_version, path, offset, total_size, sha256_hex(payload), payload
+        )
+        chunk._check_span()
+        return chunk
 
 
 @message("pack_ack", sent_by="glasses")

@@ -98,6 +98,19 @@ class ChunkReader:
                 self._next_file()
             return None
 
+    def read_batch(self, max_bytes: int, max_chunks: int) -> list[PackChunk]:
+        """The next chunks, at least one and until ``max_bytes`` of payload or
+        ``max_chunks`` chunks (small files go many to one call); empty when done."""
+        batch: list[PackChunk] = []
+        size = 0
+        while size < max_bytes and len(batch) < max_chunks:
+            chunk = self.read_next()
+            if chunk is None:
+                break
+            batch.append(chunk)
+            size += len(chunk.payload)
+        return batch
+
     def _read(self, file: PackFile) -> PackChunk:
         if self._fh is None:
             self._fh = open(self._sender.pack.file_path(file.path), "rb")

@@ -212,12 +212,16 @@ class PackStream:
             reading.cancel()
             await asyncio.gather(reading, return_exceptions=True)
 
-    @staticmethod
-    async def _read_ahead(reader: ChunkReader, ahead: asyncio.Queue[PackChunk | None]) -> None:
-        """Read and hash the next chunks in a worker thread while earlier ones are sent."""
+    async def _read_ahead(
+        self, reader: ChunkReader, ahead: asyncio.Queue[PackChunk | None]
+    ) -> None:
+        """Read and hash the next chunks in a worker thread while earlier ones are sent:
+        a chunk's worth of bytes per thread hop (one big chunk, or many small files)."""
+        limit = self.sender.chunk_size
         try:
-            while (chunk := await asyncio.to_thread(reader.read_next)) is not None:
-                await ahead.put(chunk)
+            while chunks := await asyncio.to_thread(reader.read_batch, limit, self._window):
+                for chunk in chunks:
+                    await ahead.put(chunk)
         except Exception:
             await ahead.put(None)  # the sender stops; the error surfaces from this task
             raise

@@ -21,7 +21,7 @@ from websockets.exceptions import ConnectionClosed
 from glasses.pack.outcome import SyncResult
 from glasses.pack.receiver import PackReceiver
 from glasses.pack.store import PackStore
-from protocol import Message, PackChunk, PackComplete, PackManifest, ProtocolError
+from protocol import Message, PackAck, PackChunk, PackComplete, PackManifest, ProtocolError
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +36,33 @@ class _Corrupt:
 
 
 def _apply(receiver: PackReceiver, items: list[Message | _Corrupt]) -> list[Message]:
-    """Run in a worker thread: the receiver's replies to ``items``, in order."""
+    """Run in a worker thread: the receiver's replies to ``items``, in order, acks merged."""
     replies: list[Message] = []
     for item in items:
         if isinstance(item, _Corrupt):
             replies += receiver.on_corrupt(item.reason)
         else:
             replies += receiver.handle(item)
-    return replies
+    return merge_acks(replies)
+
+
+def merge_acks(replies: list[Message]) -> list[Message]:
+    """``replies`` without the acks that a later ack of the same file covers.
+
+    An ack means "every byte before ``offset`` is stored", so the last one per file
+    says all the earlier ones do: the gateway frees their window slots on it. One
+    ack per file per batch instead of one per chunk (fewer frames both ways)."""
+    last: dict[tuple[str, str], int] = {}
+    for i, reply in enumerate(replies):
+        if isinstance(reply, PackAck):
+            last[(reply.pack_version, reply.path)] = i
+    if len(last) == sum(isinstance(r, PackAck) for r in replies):
+        return replies
+    return [
+        r
+        for i, r in enumerate(replies)
+        if not isinstance(r, PackAck) or last[(r.pack_version, r.path)] == i
+    ]
 
 
 async def _step(receiver: PackReceiver, items: list[Message | _Corrupt], send: Send) -> None:

@@ -88,3 +88,18 @@ def test_pack_holds_the_site_and_what_the_glasses_derive(pack_v1):
     listed = json.loads(pack_v1.file_path("procedures.json").read_text())
     assert {p["id"] for p in listed["procedures"]} == {d.id for d in docs if d.is_procedure}
     assert pack_v1.version.startswith("2025.1.0+")
+
+
+def test_read_batch_groups_small_files_and_keeps_chunks_whole(pack_v1):
+    sender = PackSender(pack_v1, 4096)
+    plan = sender.plan(PackRequest(pack_v1.version))
+    one_by_one = sender.reader(plan)
+    expected = list(iter(one_by_one.read_next, None))
+    one_by_one.close()
+    batched = sender.reader(plan)
+    batches = list(iter(lambda: batched.read_batch(4096, 3), []))
+    batched.close()
+    assert [c for b in batches for c in b] == expected
+    assert all(1 <= len(b) <= 3 for b in batches)
+    assert any(len(b) > 1 for b in batches)  # small files share a thread hop
+    assert all(sum(len(c.payload) for c in b[:-1]) < 4096 for b in batches)

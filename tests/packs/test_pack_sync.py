@@ -21,8 +21,18 @@ from glasses.pack.check import load_pack
 from glasses.pack.outcome import SyncResult, SyncState
 from glasses.pack.receiver import PackReceiver
 from glasses.pack.store import PackStore, last_sync_time
-from glasses.pack.sync import PackClient, sync_pack
-from protocol import Message, PackFile, PackManifest, ProtocolError, decode, encode, sha256_hex
+from glasses.pack.sync import PackClient, merge_acks, sync_pack
+from protocol import (
+    Message,
+    PackAck,
+    PackFile,
+    PackManifest,
+    PackRequest,
+    ProtocolError,
+    decode,
+    encode,
+    sha256_hex,
+)
 from tests.packs.packkit import (
     LinkCut,
     MemoryLink,
@@ -281,3 +291,11 @@ async def test_gateway_serving_a_damaged_file_fails_the_sync(
     config = PacksConfig(packs_dir=str(gateway_dir / "packs-damaged"))
     with pytest.raises(PackBuildError, match="differ"):
         PackServer.latest(config, gateway_dir)
+
+
+def test_acks_of_a_batch_are_merged_per_file():
+    a1, b1, a2 = PackAck("1", "a", 10), PackAck("1", "b", 5), PackAck("1", "a", 20)
+    request = PackRequest("1")
+    assert merge_acks([a1, b1, request, a2]) == [b1, request, a2]
+    assert merge_acks([a1, b1]) == [a1, b1]
+    assert merge_acks([PackAck("2", "a", 1), a1]) == [PackAck("2", "a", 1), a1]

@@ -111,6 +111,10 @@ def test_cross_field_rules() -> None:
         p.PackChunk.build("1", "a", 2, 3, b"xy")
     with pytest.raises(p.ChecksumMismatch, match="payload SHA-256 differs"):
         p.PackChunk("1", "a", 0, 3, "0" * 64, b"xy")
+    with pytest.raises(p.FieldError, match=r"pack_chunk\.path"):  # build checks every field
+        p.PackChunk.build("1", "../a", 0, 3, b"xy")
+    built = p.PackChunk.build("1", "a", 1, 3, b"xy")
+    assert built == p.PackChunk("1", "a", 1, 3, p.sha256_hex(b"xy"), b"xy")
     with pytest.raises(p.ChecksumMismatch, match="does not match the markdown"):
         p.ProcedureResponse("x", "# doc", "1", "0" * 64)
 
