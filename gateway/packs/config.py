@@ -20,8 +20,10 @@ class PacksConfig:
     chunk_size: int = 256 * 1024
     """Bytes per pack_chunk (at most protocol.limits.MAX_PACK_CHUNK_BYTES)."""
     window_chunks: int = 4
-    """Chunks sent ahead of the glasses' acks. After a cut at most this many chunks that
-    were in flight are sent again; 1 gives strict stop-and-wait (slow on real links)."""
+    """Bytes sent ahead of the glasses' acks, in full chunks: at most
+    ``window_chunks * chunk_size`` payload bytes are unacknowledged (small files' chunks
+    share that budget; a chunk alone always goes). After a cut at most that many bytes
+    that were in flight are sent again; 1 gives stop-and-wait for full chunks."""
     bandwidth: int = 0
     """Cap on pack bytes per second per connection; 0: no cap."""
     keep: int = 3

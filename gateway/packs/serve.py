@@ -2,13 +2,14 @@
 
 :class:`PackServer` is shared by all sessions (``hub.packs``); each session gets
 a :class:`PackStream` through :meth:`PackServer.stream` and hands it the pack
-messages it receives (:meth:`PackStream.on_message`, never blocking). The
-stream keeps ``window_chunks`` chunks ahead of the glasses' acks, starts over
-from the offsets of each new :class:`protocol.PackRequest`, reads files in a
-worker thread and honours the bandwidth cap. Every request is answered by exactly
-one ``pack_complete``, in order: a request superseded by a newer one ends early
-with it (the glasses count completes to tell old chunks from new). :func:`serve_pack` runs the whole
-exchange over any ``send``/``recv`` pair (tests, benchmarks).
+messages it receives (:meth:`PackStream.on_message`, never blocking). The stream
+keeps ``window_chunks`` full chunks' worth of bytes ahead of the glasses' acks
+(many small files at once), starts over from the offsets of each new
+:class:`protocol.PackRequest`, reads files in a worker thread and honours the
+bandwidth cap. Every request is answered by exactly one ``pack_complete``, in
+order: a request superseded by a newer one ends early with it (the glasses count
+completes to tell old chunks from new). :func:`serve_pack` runs the whole exchange
+over any ``send``/``recv`` pair (tests, benchmarks).
 """
 
 from __future__ import annotations
@@ -95,25 +96,47 @@ class StreamStats:
 
 
 class _Run:
-    """One pass over a request: its window credits and the chunks awaiting acks."""
+    """One pass over a request: the bytes it may have unacknowledged and the chunks
+    awaiting acks. The budget is in bytes (``window`` full chunks), so small files'
+    chunks do not each wait a round trip as a whole chunk would."""
 
-    def __init__(self, window: int) -> None:
-        self.window = window
-        self.credits = asyncio.Semaphore(window)
-        self.inflight: dict[str, deque[int]] = {}
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.unacked = 0
+        """Payload bytes sent and not acknowledged yet."""
+        self.inflight: dict[str, deque[tuple[int, int]]] = {}
+        """Per file, (end offset, size) of each chunk awaiting its ack, in order."""
         self.superseded = False
+        self._waiter: asyncio.Future[None] | None = None
+
+    async def reserve(self, size: int) -> None:
+        """Wait until ``size`` more bytes fit in the budget (a chunk alone always fits)."""
+        while not self.superseded and self.unacked and self.unacked + size > self.budget:
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+
+    @property
+    def waiting(self) -> bool:
+        return self._waiter is not None and not self._waiter.done()
+
+    def sent(self, path: str, end: int, size: int) -> None:
+        self.unacked += size
+        self.inflight.setdefault(path, deque()).append((end, size))
 
     def supersede(self) -> None:
         """A newer request replaces this one: stop at the next chunk."""
         self.superseded = True
-        for _ in range(self.window):
-            self.credits.release()
+        self._wake()
 
     def acked(self, path: str, offset: int) -> None:
         ends = self.inflight.get(path)
-        while ends and ends[0] <= offset:
-            ends.popleft()
-            self.credits.release()
+        while ends and ends[0][0] <= offset:
+            self.unacked -= ends.popleft()[1]
+            self._wake()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
 
 class PackStream:
@@ -139,7 +162,7 @@ class PackStream:
             previous = self._task
             if self._run is not None:
                 self._run.supersede()
-            self._run = _Run(self._window)
+            self._run = _Run(self._window * self.sender.chunk_size)
             self._task = asyncio.create_task(self._serve(message, self._run, previous))
             self._task.add_done_callback(_log_failure)
             return True
@@ -148,6 +171,11 @@ class PackStream:
                 self._run.acked(message.path, message.offset)
             return True
         return False
+
+    @property
+    def waiting_for_acks(self) -> bool:
+        """The stream holds its next chunk until acks free room in the window."""
+        return self._run is not None and self._run.waiting
 
     @property
     def busy(self) -> bool:
@@ -190,38 +218,47 @@ class PackStream:
 
     async def _stream(self, reader: ChunkReader, run: _Run) -> None:
         loop = asyncio.get_running_loop()
-        ahead: asyncio.Queue[PackChunk | None] = asyncio.Queue(self._window)
+        ahead: asyncio.Queue[list[PackChunk] | None] = asyncio.Queue(self._window)
         reading = asyncio.create_task(self._read_ahead(reader, ahead))
         try:
-            while (chunk := await ahead.get()) is not None:
-                await run.credits.acquire()
-                if run.superseded:
+            while (batch := await ahead.get()) is not None:
+                if not await self._send_batch(batch, run, loop):
                     break
-                delay = self._pacer.delay(len(chunk.payload), loop.time())
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                end = chunk.offset + len(chunk.payload)
-                run.inflight.setdefault(chunk.path, deque()).append(end)
-                await self._send(chunk)
-                self.stats.chunks_sent += 1
-                self.stats.bytes_sent += len(chunk.payload)
-                self.stats.sent[(chunk.path, chunk.offset)] += 1
             if reading.done():
                 reading.result()  # a read error ends the stream with it
         finally:
             reading.cancel()
             await asyncio.gather(reading, return_exceptions=True)
 
+    async def _send_batch(
+        self, batch: list[PackChunk], run: _Run, loop: asyncio.AbstractEventLoop
+    ) -> bool:
+        """Send ``batch`` within the run's budget and the bandwidth cap; False if the run
+        was superseded."""
+        for chunk in batch:
+            size = len(chunk.payload)
+            await run.reserve(size)
+            if run.superseded:
+                return False
+            delay = self._pacer.delay(size, loop.time())
+            if delay > 0:
+                await asyncio.sleep(delay)
+            run.sent(chunk.path, chunk.offset + size, size)
+            await self._send(chunk)
+            self.stats.chunks_sent += 1
+            self.stats.bytes_sent += size
+            self.stats.sent[(chunk.path, chunk.offset)] += 1
+        return True
+
     async def _read_ahead(
-        self, reader: ChunkReader, ahead: asyncio.Queue[PackChunk | None]
+        self, reader: ChunkReader, ahead: asyncio.Queue[list[PackChunk] | None]
     ) -> None:
         """Read and hash the next chunks in a worker thread while earlier ones are sent:
         a chunk's worth of bytes per thread hop (one big chunk, or many small files)."""
         limit = self.sender.chunk_size
         try:
-            while chunks := await asyncio.to_thread(reader.read_batch, limit, self._window):
-                for chunk in chunks:
-                    await ahead.put(chunk)
+            while batch := await asyncio.to_thread(reader.read_batch, limit, 64):
+                await ahead.put(batch)
         except Exception:
             await ahead.put(None)  # the sender stops; the error surfaces from this task
             raise

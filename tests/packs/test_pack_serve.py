@@ -3,6 +3,7 @@ requests, the bandwidth cap's pacing, and the pack contents derived from the sit
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -10,7 +11,16 @@ import pytest
 from gateway.packs.config import PacksConfig
 from gateway.packs.sender import Pacer, PackRequestError, PackSender
 from gateway.packs.serve import PackServer
-from protocol import ErrorMessage, Message, PackManifest, PackRequest, PackWant
+from protocol import (
+    ErrorMessage,
+    Message,
+    PackAck,
+    PackChunk,
+    PackComplete,
+    PackManifest,
+    PackRequest,
+    PackWant,
+)
 from protocol.procedure import load_documents
 from tests.packs.packkit import SAMPLE_SITE
 
@@ -103,3 +113,33 @@ def test_read_batch_groups_small_files_and_keeps_chunks_whole(pack_v1):
     assert all(1 <= len(b) <= 3 for b in batches)
     assert any(len(b) > 1 for b in batches)  # small files share a thread hop
     assert all(sum(len(c.payload) for c in b[:-1]) < 4096 for b in batches)
+
+
+async def test_window_counts_bytes_so_small_files_fly_together(pack_v1):
+    """At most ``window_chunks * chunk_size`` bytes go unacknowledged (a chunk alone
+    always fits); small files' chunks share that budget instead of a round trip each."""
+    sent: list[PackChunk | PackComplete] = []
+
+    async def send(message: Message) -> None:
+        assert isinstance(message, PackChunk | PackComplete)
+        sent.append(message)
+
+    budget = 16 * 1024
+    stream = PackServer(pack_v1, PacksConfig(chunk_size=8 * 1024, window_chunks=2)).stream(send)
+    stream.on_message(PackRequest(pack_v1.version))
+    acked, most_at_once = 0, 0
+    while not sent or not isinstance(sent[-1], PackComplete):
+        await asyncio.sleep(0.005)  # until the stream waits for acks, or is done
+        chunks = [m for m in sent if isinstance(m, PackChunk)]
+        if not stream.waiting_for_acks and not isinstance(sent[-1], PackComplete):
+            continue
+        unacked = chunks[acked:]
+        size = sum(len(c.payload) for c in unacked)
+        assert size <= budget or len(unacked) == 1
+        most_at_once = max(most_at_once, len(unacked))
+        for c in unacked:
+            stream.on_message(PackAck(c.pack_version, c.path, c.offset + len(c.payload)))
+        acked = len(chunks)
+    await stream.close()
+    assert most_at_once > 2  # more small files than the two chunks of the window
+    assert sum(len(c.payload) for c in sent if isinstance(c, PackChunk)) == pack_v1.total_bytes
