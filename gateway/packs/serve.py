@@ -98,14 +98,18 @@ class StreamStats:
 class _Run:
     """One pass over a request: the bytes it may have unacknowledged and the chunks
     awaiting acks. The budget is in bytes (``window`` full chunks), so small files'
-    chunks do not each wait a round trip as a whole chunk would."""
+    chunks do not each wait a round trip as a whole chunk would.
+
+    An ack frees its chunk and every chunk sent before it: the glasses handle chunks
+    in the order sent, so those are stored too (or refused, and a new request
+    supersedes this run). One ack per batch of chunks is enough for the window."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.unacked = 0
         """Payload bytes sent and not acknowledged yet."""
-        self.inflight: dict[str, deque[tuple[int, int]]] = {}
-        """Per file, (end offset, size) of each chunk awaiting its ack, in order."""
+        self.inflight: deque[tuple[str, int, int]] = deque()
+        """(path, end offset, size) of each chunk awaiting its ack, in the order sent."""
         self.superseded = False
         self._waiter: asyncio.Future[None] | None = None
 
@@ -121,7 +125,7 @@ class _Run:
 
     def sent(self, path: str, end: int, size: int) -> None:
         self.unacked += size
-        self.inflight.setdefault(path, deque()).append((end, size))
+        self.inflight.append((path, end, size))
 
     def supersede(self) -> None:
         """A newer request replaces this one: stop at the next chunk."""
@@ -129,9 +133,15 @@ class _Run:
         self._wake()
 
     def acked(self, path: str, offset: int) -> None:
-        ends = self.inflight.get(path)
-        while ends and ends[0][0] <= offset:
-            self.unacked -= ends.popleft()[1]
+        last = -1
+        for i, (sent_path, end, _) in enumerate(self.inflight):
+            if sent_path == path and end <= offset:
+                last = i
+            elif last >= 0:
+                break
+        for _ in range(last + 1):
+            self.unacked -= self.inflight.popleft()[2]
+        if last >= 0:
             self._wake()
 
     def _wake(self) -> None:
@@ -254,11 +264,13 @@ class PackStream:
         self, reader: ChunkReader, ahead: asyncio.Queue[list[PackChunk] | None]
     ) -> None:
         """Read and hash the next chunks in a worker thread while earlier ones are sent:
-        a chunk's worth of bytes per thread hop (one big chunk, or many small files)."""
-        limit = self.sender.chunk_size
+        up to a chunk's worth of bytes per thread hop (one big chunk, or several small
+        files: a few at first, so the first chunk goes out soon, more later)."""
+        limit, count = self.sender.chunk_size, 2
         try:
-            while batch := await asyncio.to_thread(reader.read_batch, limit, 64):
+            while batch := await asyncio.to_thread(reader.read_batch, limit, count):
                 await ahead.put(batch)
+                count = min(2 * count, 32)
         except Exception:
             await ahead.put(None)  # the sender stops; the error surfaces from this task
             raise

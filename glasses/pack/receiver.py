@@ -118,16 +118,17 @@ class PackReceiver:
         pending: dict[str, PackFile] = {}
         offsets: dict[str, int] = {}
         seen: set[str] = set(self.store.kept_content())  # content the glasses have already
+        staged = self.staging.scan()
         for file in manifest.files:
             if file.sha256 in seen:
                 continue
             seen.add(file.sha256)
-            if self.staging.complete(file.sha256):
+            if file.sha256 in staged:  # complete
                 continue
             if file.size == 0:
                 self.staging.mark_empty(file)
                 continue
-            offset = self.staging.offset(file)
+            offset = self.staging.offset(file, staged)
             if offset == file.size:  # whole but never verified (cut before the check)
                 if self.staging.writer(file).finish():
                     continue

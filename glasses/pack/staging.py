@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -62,12 +63,20 @@ class Staging:
         path = self.parts / sha256
         return path if path.is_file() else None
 
-    def offset(self, file: PackFile) -> int:
-        """Bytes of ``file`` already staged (its size once complete)."""
-        if self.complete(file.sha256) is not None:
+    def scan(self) -> dict[str, int]:
+        """Name -> size of every staged file (complete or part), in one directory read."""
+        with os.scandir(self.parts) as entries:
+            return {e.name: e.stat().st_size for e in entries if e.is_file()}
+
+    def offset(self, file: PackFile, staged: Mapping[str, int] | None = None) -> int:
+        """Bytes of ``file`` already staged (its size once complete); ``staged`` is a
+        :meth:`scan` taken since the last change, to spare a lookup per file."""
+        if staged is None:
+            staged = self.scan()
+        if file.sha256 in staged:
             return file.size
         part = self.parts / f"{file.sha256}.part"
-        size = part.stat().st_size if part.is_file() else 0
+        size = staged.get(part.name, 0)
         if size > file.size:
             log.warning("staged %s is longer than the file; starting it over", file.path)
             part.unlink()

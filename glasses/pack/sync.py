@@ -47,22 +47,15 @@ def _apply(receiver: PackReceiver, items: list[Message | _Corrupt]) -> list[Mess
 
 
 def merge_acks(replies: list[Message]) -> list[Message]:
-    """``replies`` without the acks that a later ack of the same file covers.
-
-    An ack means "every byte before ``offset`` is stored", so the last one per file
-    says all the earlier ones do: the gateway frees their window slots on it. One
-    ack per file per batch instead of one per chunk (fewer frames both ways)."""
-    last: dict[tuple[str, str], int] = {}
-    for i, reply in enumerate(replies):
-        if isinstance(reply, PackAck):
-            last[(reply.pack_version, reply.path)] = i
-    if len(last) == sum(isinstance(r, PackAck) for r in replies):
+    """``replies`` with only their last ack: an ack tells the gateway that every chunk
+    it sent before the acked one was handled (stored in order, or refused and asked
+    for again), so the last one frees the window for all of them. One ack per batch
+    instead of one per chunk: a frame sent is a wakeup of the gateway, costly on a
+    loaded device."""
+    acks = [i for i, r in enumerate(replies) if isinstance(r, PackAck)]
+    if len(acks) < 2:
         return replies
-    return [
-        r
-        for i, r in enumerate(replies)
-        if not isinstance(r, PackAck) or last[(r.pack_version, r.path)] == i
-    ]
+    return [r for i, r in enumerate(replies) if not isinstance(r, PackAck) or i == acks[-1]]
 
 
 async def _step(receiver: PackReceiver, items: list[Message | _Corrupt], send: Send) -> None:
