@@ -360,7 +360,7 @@ async def bench_cuts(work: Path, key: Any, keys: Any, trials: int, seed: int) ->
     )
     print(
         f"   chunks sent twice  {resent:5d}     (max {most} in one sync; window "
-        f"{PacksConfig().window_chunks} chunks of 32 KiB here)"
+        f"{PacksConfig().window_chunks} x 32 KiB here)"
     )
     print(f"   right pack active  {100 * right / trials:6.1f} %   (goal 100%)")
     print(f"   damaged activations {damaged:5d}     (goal 0)")
