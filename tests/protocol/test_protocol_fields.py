@@ -259,3 +259,21 @@ def test_optional_nested_structs_and_mappings_encode_generically() -> None:
     assert outer.from_json(built.to_json()) == built
     empty = outer(maybe=None, many=(), free={}, level=0.5)
     assert empty.to_json()["maybe"] is None
+
+
+def test_a_pack_chunk_payload_is_hashed_once_per_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    """build hashes the payload once (not again to check what it just computed); decode
+    hashes it once to check it. A chunk is the bulk of a pack sync's CPU."""
+    import protocol.messages_pack as messages_pack
+
+    hashed: list[int] = []
+
+    def counting(data: bytes) -> str:
+        hashed.append(len(data))
+        return p.sha256_hex(data)
+
+    monkeypatch.setattr(messages_pack, "sha256_hex", counting)
+    chunk = p.PackChunk.build("1", "a", 0, 5, b"hello")
+    assert hashed == [5]
+    assert p.decode(p.encode(chunk)) == chunk
+    assert hashed == [5, 5]
