@@ -179,12 +179,14 @@ class AsrConfig:
 
 @dataclass(frozen=True)
 class DenoiseConfig:
-    """Fan-noise suppression applied to an utterance before ASR."""
+    """Suppression of steady background noise (fans) learnt from the non-speech audio."""
 
-    enabled: bool = False
-    """Suppress steady background noise before transcription. Off by default: measured
-    on the fixtures it did not lower Whisper's WER (10 dB: 16.4 % on vs 16.9 % off;
-    20 dB: 7.3 % vs 6.2 %)."""
+    wake: bool = True
+    """Suppress it in the wake word's input. Measured on the fixtures at 10 dB SNR:
+    wake words scoring >= 0.35 rose from 35/40 to 38/40."""
+    asr: bool = False
+    """Suppress it before transcription. Off by default: measured on the fixtures it did
+    not lower Whisper's WER (10 dB: 16.4 % on vs 16.9 % off; 20 dB: 7.3 % vs 6.2 %)."""
     smoothing: float = 0.05
     """Weight of each new non-speech frame in the running noise spectrum."""
     min_frames: int = 10

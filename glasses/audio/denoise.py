@@ -1,10 +1,12 @@
 """Stationary-noise suppression for the ASR input (fan noise), in numpy.
 
 The pipeline hands every 30 ms frame judged non-speech to ``NoiseProfile``,
-which keeps a running average of the noise power spectrum. Before an
-utterance is transcribed, ``NoiseProfile.clean`` applies a smoothed Wiener-like
-gain (over-subtraction, gain floor) per STFT bin. In a quiet room the profile
-is near zero and the gain is 1, so clean speech passes unchanged.
+which keeps a running average of the noise power spectrum. ``NoiseProfile.clean``
+applies a smoothed Wiener-like gain (over-subtraction, gain floor) per STFT bin
+to a whole utterance (before ASR, when ``DenoiseConfig.asr``);
+:mod:`glasses.audio.denoise_stream` applies the same gain to the wake word's
+input as it streams (``DenoiseConfig.wake``). In a quiet room the profile is
+never active, so clean speech passes unchanged.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class NoiseProfile:
 
     def update(self, pcm: bytes) -> None:
         """Add one non-speech frame (int16 bytes, up to 512 samples); no-op when disabled."""
-        if not self.cfg.enabled:
+        if not (self.cfg.asr or self.cfg.wake):
             return
         x = np.frombuffer(pcm, dtype="<i2").astype(np.float32)[:N_FFT] / 32768.0
         # A 30 ms frame is 480 samples: the zero-padded tail lies where Hann is ~0.
@@ -72,11 +74,14 @@ class NoiseProfile:
         return float(10 * np.log10(np.sum(self.psd) / ref + 1e-12))
 
     def active(self) -> bool:
-        return (
-            self.cfg.enabled
-            and self.frames >= self.cfg.min_frames
-            and self.level_dbfs() >= self.cfg.min_noise_dbfs
-        )
+        """Enough loud enough noise has been heard for suppression to be worth it."""
+        return self.frames >= self.cfg.min_frames and self.level_dbfs() >= self.cfg.min_noise_dbfs
+
+    def gain(self, power: np.ndarray) -> np.ndarray:
+        """Per-bin gain (STFT frames x bins) for speech+noise ``power``; not smoothed."""
+        assert self.psd is not None
+        ratio = self.cfg.over_subtraction * self.psd[None, :] / np.maximum(power, 1e-12)
+        return np.maximum(1.0 - ratio, self.cfg.gain_floor)
 
     def clean(self, pcm: bytes) -> bytes:
         """Suppress the tracked noise in int16 audio; unchanged if there is too little noise."""
@@ -84,9 +89,7 @@ class NoiseProfile:
             return pcm
         x = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
         spec = _stft(x)
-        power = np.abs(spec) ** 2
-        ratio = self.cfg.over_subtraction * self.psd[None, :] / np.maximum(power, 1e-12)
-        gain = np.maximum(1.0 - ratio, self.cfg.gain_floor)
+        gain = self.gain(np.abs(spec) ** 2)
         k = max(1, self.cfg.gain_smoothing_frames)
         if k > 1:
             kernel = np.ones(k) / k

@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from glasses.audio.asr import AsrResult, WhisperAsr
 from glasses.audio.config import VoiceConfig
 from glasses.audio.denoise import NoiseProfile
+from glasses.audio.denoise_stream import StreamingDenoiser
 from glasses.audio.endpoint import Endpointer, EpEvent, EpKind, EpState
 from glasses.audio.events import (
     NoSpeech,
@@ -32,7 +33,7 @@ from glasses.audio.events import (
 )
 from glasses.audio.textnorm import strip_wake_phrase
 from glasses.audio.vad import FRAME_MS, Frame, Framer, SpeechDetector, SpeechGate
-from glasses.audio.wake import WakeDetector
+from glasses.audio.wake import WakeDetector, WakeHit
 from protocol.audio import AudioChunk
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class VoiceInput:
         self.endpointer = Endpointer(self.cfg.endpoint)
         self._framer = Framer()
         self.noise = NoiseProfile(self.cfg.denoise)
+        self._wake_denoiser = StreamingDenoiser(self.noise) if self.cfg.denoise.wake else None
         keep = max(0, -(-self.cfg.endpoint.wake_preroll_ms // FRAME_MS))
         self._recent: deque[Frame] = deque(maxlen=keep)
         self._recent_speech: deque[bool] = deque(maxlen=keep)
@@ -146,11 +148,23 @@ class VoiceInput:
                 feed += step.feed
                 t_feed = frame.end
         if feed and self.wake is not None and self.mode is Mode.WAKE:
-            work = self.wake.start if fresh else self.wake.process
-            hit = await loop.run_in_executor(self._wake_pool, work, bytes(feed), t_feed)
+            hit = await loop.run_in_executor(
+                self._wake_pool, self._wake_step, bytes(feed), t_feed, fresh
+            )
             if hit is not None:
                 await out.put(WakeDetected(hit.model, hit.score, hit.t))
                 self._start_capture(t_feed, prefix=self._wake_phrase())
+
+    def _wake_step(self, feed: bytes, t: float, fresh: bool) -> WakeHit | None:
+        """Worker thread: suppress the fan noise in the gate's audio, then score it; a fresh
+        stretch (the gate just opened) restarts both with the noise heard before it."""
+        assert self.wake is not None
+        denoiser = self._wake_denoiser
+        if denoiser is not None:
+            if fresh:
+                denoiser.start()
+            feed = denoiser.process(feed)
+        return self.wake.start(feed, t) if fresh else self.wake.process(feed, t)
 
     def _wake_phrase(self) -> tuple[Frame, ...]:
         """The recent frames since the last long pause: the wake phrase and what led into it."""
@@ -205,10 +219,10 @@ class VoiceInput:
 
     def _submit(self, pcm: bytes) -> asyncio.Future[AsrResult]:
         loop = asyncio.get_running_loop()
-        noise = self.noise.snapshot()
+        noise = self.noise.snapshot() if self.cfg.denoise.asr else None
 
         def work() -> AsrResult:
-            return self.asr.transcribe(noise.clean(pcm))
+            return self.asr.transcribe(noise.clean(pcm) if noise is not None else pcm)
 
         future = loop.run_in_executor(self._asr_pool, work)
         future.add_done_callback(_consume_exception)

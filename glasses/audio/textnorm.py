@@ -112,6 +112,13 @@ def _like(word: str, target: str) -> float:
     return difflib.SequenceMatcher(None, word.lower(), target).ratio()
 
 
+def _starts_like(found: Sequence[re.Match[str]], wake: Sequence[str]) -> bool:
+    """The first words sound like the wake phrase ("Hey, Travis"), not merely rhyme with
+    its first word ("Why would ...", "They said ..."): same first letter and a likeness."""
+    first, key = found[0].group(0).lower(), found[len(wake) - 1].group(0).lower()
+    return first[:1] == wake[0][:1] and _like(first, wake[0]) >= 0.6 and _like(key, wake[-1]) >= 0.3
+
+
 def strip_wake_phrase(text: str, model_name: str, max_words: int = 4) -> str:
     """Remove the wake phrase ("Hey Jarvis," "Hey, Jarl," "Jarvis,") from the start of ``text``.
 
@@ -132,7 +139,7 @@ def strip_wake_phrase(text: str, model_name: str, max_words: int = 4) -> str:
     best = max(range(len(scores)), key=lambda i: scores[i])
     if scores[best] >= 0.5:
         cut = found[best].end()
-    elif len(wake) > 1 and len(found) > len(wake) and _like(found[0].group(0), wake[0]) >= 0.6:
+    elif len(wake) > 1 and len(found) > len(wake) and _starts_like(found, wake):
         cut = found[len(wake) - 1].end()
     else:
         return text.strip()

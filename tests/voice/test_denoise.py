@@ -17,7 +17,7 @@ def learn(profile: NoiseProfile, pcm: np.ndarray) -> None:
 
 
 def test_suppresses_fan_noise_and_keeps_a_tone() -> None:
-    profile = NoiseProfile(DenoiseConfig(enabled=True))
+    profile = NoiseProfile(DenoiseConfig(asr=True))
     learn(profile, noise_pcm16(3.0, seed=1, level_dbfs=-30))
     assert profile.active()
     t = np.arange(16000 * 2) / 16000
@@ -35,11 +35,11 @@ def test_suppresses_fan_noise_and_keeps_a_tone() -> None:
 
 
 def test_clean_audio_passes_unchanged() -> None:
-    profile = NoiseProfile(DenoiseConfig(enabled=True))
+    profile = NoiseProfile(DenoiseConfig(asr=True))
     learn(profile, np.zeros(16000, np.int16))
     pcm = (np.sin(np.arange(16000) / 7) * 5000).astype(np.int16).tobytes()
     assert not profile.active()
     assert profile.clean(pcm) == pcm
-    disabled = NoiseProfile(DenoiseConfig(enabled=False))
+    disabled = NoiseProfile(DenoiseConfig(asr=False, wake=False))
     learn(disabled, noise_pcm16(1.0, seed=3))
     assert disabled.clean(pcm) == pcm

@@ -61,6 +61,14 @@ def test_wer_counts_word_edits_after_normalisation() -> None:
         ("Jarvis. Next step.", "Next step."),
         ("Start the compressor restart procedure.", "Start the compressor restart procedure."),
         ("Are we connected?", "Are we connected?"),
+        ("Hey, Travis, next step.", "Next step."),
+        # Questions that merely start like "Hey Jarvis" keep their first words.
+        (
+            "Why would head pressure climb after a filter change?",
+            "Why would head pressure climb after a filter change?",
+        ),
+        ("Hey what procedures are there?", "Hey what procedures are there?"),
+        ("They said the breaker tripped.", "They said the breaker tripped."),
     ],
 )
 def test_strip_wake_phrase(heard: str, command: str) -> None:
