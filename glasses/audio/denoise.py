@@ -81,7 +81,8 @@ class NoiseProfile:
         """Per-bin gain (STFT frames x bins) for speech+noise ``power``; not smoothed."""
         assert self.psd is not None
         ratio = self.cfg.over_subtraction * self.psd[None, :] / np.maximum(power, 1e-12)
-        return np.maximum(1.0 - ratio, self.cfg.gain_floor)
+        gain: np.ndarray = np.maximum(1.0 - ratio, self.cfg.gain_floor)
+        return gain
 
     def clean(self, pcm: bytes) -> bytes:
         """Suppress the tracked noise in int16 audio; unchanged if there is too little noise."""

@@ -83,6 +83,6 @@ class StreamingDenoiser:
         cum = np.cumsum(np.concatenate([np.zeros((1, gain.shape[1])), history]), axis=0)
         ends = np.arange(len(history) - len(gain) + 1, len(history) + 1)
         starts = np.maximum(0, ends - k)
-        smoothed = (cum[ends] - cum[starts]) / (ends - starts)[:, None]
+        smoothed: np.ndarray = (cum[ends] - cum[starts]) / (ends - starts)[:, None]
         self._gains = [history[-(k - 1) :]]
         return smoothed
