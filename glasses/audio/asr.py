@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from glasses.audio.alternatives import Alternatives, IsCommand
 from glasses.audio.config import AsrConfig
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ class AsrResult:
     text: str
     asr_ms: float
     segments: tuple[Segment, ...]
+    heard_as: str = ""
+    """The greedy transcript when a close command reading replaced it (else empty)."""
 
 
 def words(text: str) -> list[str]:
@@ -74,6 +77,13 @@ class WhisperAsr:
         self.prompt = build_prompt(cfg.vocabulary, titles, cfg.commands)
         self._prompt_words = set(words(build_prompt(cfg.vocabulary, titles)))
         self._noise = {" ".join(words(p)) for p in cfg.noise_phrases}
+        self._is_command: IsCommand | None = None
+        self._alternatives: Alternatives | None = None
+
+    def set_command_test(self, is_command: IsCommand | None) -> None:
+        """Tell the ASR which transcripts are commands, so that a short transcript that is
+        not one can be replaced by a close beam-search reading that is."""
+        self._is_command = is_command
 
     @classmethod
     def load(cls, cfg: AsrConfig | None = None, titles: Sequence[str] = ()) -> WhisperAsr:
@@ -123,12 +133,28 @@ class WhisperAsr:
         started = time.perf_counter()
         raw, _info = self._model.transcribe(x, **self.transcribe_kwargs())
         segments = tuple(self._judge(s) for s in raw)
-        asr_ms = (time.perf_counter() - started) * 1000
         text = " ".join(s.text.strip() for s in segments if s.kept).strip()
         if text and not self._plausible(text):
             log.debug("discarding noise phrase %r", text)
             text = ""
+        better = self._command_reading(x, text)
+        asr_ms = (time.perf_counter() - started) * 1000
+        if better:
+            log.info("heard %r, taking the close command reading %r", text, better)
+            return AsrResult(better, asr_ms, segments, heard_as=text)
         return AsrResult(text, asr_ms, segments)
+
+    def _command_reading(self, x: np.ndarray, text: str) -> str | None:
+        """A command among Whisper's close readings of a short non-command transcript."""
+        c, is_command = self.cfg, self._is_command
+        if not text or is_command is None or c.alternatives < 2 or is_command(text):
+            return None
+        if len(words(text)) > c.alternatives_max_words:
+            return None
+        if self._alternatives is None:
+            hotwords = ", ".join(c.vocabulary) if c.use_hotwords and self.prompt else None
+            self._alternatives = Alternatives(self._model, self.prompt, hotwords)
+        return self._alternatives.best_command(x, is_command, c.alternatives, c.alternatives_margin)
 
     def _judge(self, seg: Any) -> Segment:
         c = self.cfg

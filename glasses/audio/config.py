@@ -157,6 +157,14 @@ class AsrConfig:
     """avg_logprob below which a segment counts as doubtful."""
     reject_avg_logprob: float = -1.6
     """avg_logprob below which a segment is discarded outright."""
+    alternatives: int = 5
+    """Beam-search readings considered when a short transcript is not a command but a
+    close reading is ("It's time." / "Stop."); 0 or 1 turns this off."""
+    alternatives_max_words: int = 4
+    """Only transcripts this short (words, wake phrase included) are decoded again."""
+    alternatives_margin: float = 0.6
+    """A command reading is taken if its mean log-probability per token is within this
+    of the best reading's."""
     max_compression_ratio: float = 2.4
     """Segments more repetitive than this are hallucinations."""
     noise_phrases: tuple[str, ...] = (

@@ -127,6 +127,12 @@ class IntentRecognizer:
         """The grammar's reading of ``text`` alone, or None."""
         return match(text, self._context(text))
 
+    def is_command(self, text: str) -> bool:
+        """True if ``text`` (a leading wake phrase allowed) is an exact grammar command: what
+        the ASR may pick among its close readings of a misheard short command."""
+        found = match(text, self._context(text))
+        return found is not None and found.confidence >= 1.0 and found.intent is not Intent.ASK
+
     def recognize(self, text: str, *, strict: bool = False) -> IntentResult:
         """What ``text`` asks for. ``strict`` (command mode, no wake word): anything but a
         confident grammar navigation command comes back as ``ask`` with confidence 0."""

@@ -116,6 +116,7 @@ class GlassesApp:
                 IntentRecognizer.load, config.intent, config.models.intent or None, procs
             ),
         )
+        self.voice.asr.set_command_test(self.recognizer.is_command)
         self.core.outbox = await asyncio.to_thread(Outbox, config.outbox.file(config.data_dir))
         self.core.pack_version = self.store.active_version
         if options.speak != "off":
