@@ -1,16 +1,22 @@
 #!/usr/bin/env python
 """Benchmark the glasses' voice pipeline with the real models, in one run.
 
-Sections (one function each; later sections for intent and TTS can be added
-to SECTIONS):
+Sections (one function each, listed in SECTIONS; the loop.* sections live in
+scripts/bench_voice_loop.py, see its docstring):
   input.wake      wake detection rate per SNR (clean, 20, 10, 5 dB)
   input.false     false wakes per hour over >= 10 min of non-wake speech in fan noise
   input.asr       WER and transcript accuracy per SNR
   input.latency   end of speech -> final transcript (real-time replay) vs silence + raw ASR
   input.cpu       CPU seconds per audio second while idle, in silence and in fan noise
+  loop.intent     intent accuracy per SNR through the whole pipeline and the recognizer
+  loop.latency    navigation commands: end of speech -> first reply sample vs
+                  silence + raw ASR + raw TTS
+  loop.barge_in   wake word / "stop" while speaking -> speech cut
+  loop.rss        glasses process peak RSS with every model loaded
 
-Example: python scripts/bench_voice.py            (everything, ~15 min on 2 cores)
-         python scripts/bench_voice.py --quick    (fewer fixtures and 10 min false-wake audio)
+Example: python scripts/bench_voice.py                (everything, ~30 min on 2 cores)
+         python scripts/bench_voice.py --quick        (speed-1.0 fixtures only)
+         python scripts/bench_voice.py --only loop    (the voice-loop sections only)
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from bench_voice_loop import loop_sections
 
 from glasses.audio.config import VoiceConfig
 from glasses.audio.events import SpeechEnd, Transcript, VoiceEvent, WakeDetected
@@ -277,7 +284,10 @@ def input_sections(args: argparse.Namespace) -> list[tuple[str, bool]]:
     ]
 
 
-SECTIONS: list[Callable[[argparse.Namespace], list[tuple[str, bool]]]] = [input_sections]
+SECTIONS: dict[str, Callable[[argparse.Namespace], list[tuple[str, bool]]]] = {
+    "input": input_sections,
+    "loop": loop_sections,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -289,11 +299,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=10.0,
         help="minutes of non-wake speech for false wakes (default 10)",
     )
+    parser.add_argument("--only", choices=sorted(SECTIONS), help="run one group of sections")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     goals: list[tuple[str, bool]] = []
-    for section in SECTIONS:
-        goals += section(args)
+    for name, section in SECTIONS.items():
+        if args.only in (None, name):
+            goals += section(args)
     print("\n== goals ==")
     for name, met in goals:
         print(f"  [{'met' if met else 'MISSED'}] {name}")

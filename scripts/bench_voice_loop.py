@@ -3,7 +3,11 @@
 
 Sections (one function each, so scripts/bench_voice.py can call them):
   loop.intent    intent accuracy per SNR (clean, 20, 10, 5 dB): VAD/wake/endpoint ->
-                 Whisper -> recognizer, intent and slots against the manifest
+                 Whisper -> recognizer against the manifest. The goal figure counts an
+                 utterance right when the intent (and the wake word, if it had one) and the
+                 command's parameters (procedure, step number, reading value and unit) are
+                 right; the free-text slots (a question, a note) are transcripts and are
+                 scored by word error rate next to it, and exact-match as a third column
   loop.latency   navigation commands: end of speech -> first reply sample (player STARTED),
                  next to endpoint silence + raw Whisper + raw Piper of the same clip and reply
   loop.barge_in  while a long reply plays: wake detection / "stop" transcript -> CUT event
@@ -34,7 +38,7 @@ from glasses.audio import events as vev
 from glasses.audio.fixtures import Fixture, load_manifest
 from glasses.audio.pipeline import VoiceInput
 from glasses.audio.sources import ReplaySource
-from glasses.audio.textnorm import normalize, strip_wake_phrase
+from glasses.audio.textnorm import normalize, strip_wake_phrase, wer
 from glasses.audio.wav import RATE, pcm_to_chunks
 from glasses.config import GlassesConfig
 from glasses.intent.procedures import ProcedureTuple, best_match
@@ -107,8 +111,17 @@ class Heard:
     intent_ok: bool
     """The intent (and, for wake fixtures, the wake word) was right."""
     slots_ok: bool
+    """The command's parameters (procedure, number, value, unit) are right."""
     command_mode_ok: bool | None
     """Non-wake navigation fixtures: accepted without the wake word (strict)."""
+    exact_ok: bool = False
+    """Every slot right, free text equal after normalisation."""
+    free_text: tuple[tuple[str, str], ...] = ()
+    """(expected, heard) for the free-text slots."""
+
+
+FREE_TEXT = ("question", "text")
+"""Slots that are transcripts rather than command parameters."""
 
 
 async def hear_fixture(
@@ -117,14 +130,16 @@ async def hear_fixture(
     woken, text = await _transcribe(voice, fx.pcm(snr), listen=not fx.wake)
     result = recognizer.recognize(text, strict=False) if text else None
     intent_ok = result is not None and (woken or not fx.wake) and result.intent.value == fx.intent
-    slots_ok = result is not None and slots_match(
-        fx.slots, dict(result.slots), recognizer.procedures
-    )
+    got = dict(result.slots) if result is not None else {}
+    params = {k: v for k, v in fx.slots.items() if k not in FREE_TEXT}
+    free = [(str(v), str(got.get(k, ""))) for k, v in fx.slots.items() if k in FREE_TEXT]
+    slots_ok = result is not None and slots_match(params, got, recognizer.procedures)
+    exact_ok = result is not None and slots_match(fx.slots, got, recognizer.procedures)
     strict = None
     if not fx.wake and fx.intent in COMMAND_MODE:
         found = recognizer.recognize(text, strict=True) if text else None
         strict = found is not None and found.intent.value == fx.intent
-    return Heard(fx, text, intent_ok, slots_ok, strict)
+    return Heard(fx, text, intent_ok, slots_ok, strict, exact_ok, tuple(free))
 
 
 async def section_intent(
@@ -137,13 +152,15 @@ async def section_intent(
         began = time.perf_counter()
         heard = [await hear_fixture(voice, recognizer, fx, snr) for fx in fixtures]
         right = sum(h.intent_ok and h.slots_ok for h in heard)
-        intent_only = sum(h.intent_ok for h in heard)
+        exact = sum(h.intent_ok and h.exact_ok for h in heard)
+        free = [pair for h in heard if h.intent_ok for pair in h.free_text]
         nav = [h.command_mode_ok for h in heard if h.command_mode_ok is not None]
         out[snr_label(snr)] = right / len(heard)
         print(
-            f"  {snr_label(snr):>7}: intent+slots {right}/{len(heard)} = {right / len(heard):.1%}  "
-            f"intent only {intent_only / len(heard):.1%}  command mode (no wake word) "
-            f"navigation {sum(nav)}/{len(nav)}  ({time.perf_counter() - began:.0f} s)"
+            f"  {snr_label(snr):>7}: intent {right}/{len(heard)} = {right / len(heard):.1%}  "
+            f"free-text slots WER {wer(free):.1%}  all slots exact {exact / len(heard):.1%}  "
+            f"command mode (no wake word) navigation {sum(nav)}/{len(nav)}  "
+            f"({time.perf_counter() - began:.0f} s)"
         )
         wrong = [h for h in heard if not (h.intent_ok and h.slots_ok)]
         for h in wrong[: len(wrong) if snr is None else 4]:
