@@ -51,7 +51,9 @@ def models() -> Iterator[Models]:
     procs = [(d.id, d.title, d.keywords) for d in library.procedures]
     voice = VoiceInput.load(VoiceConfig(), [d.title for d in library.procedures])
     tts = PiperTts.load()
-    yield Models(library, voice, IntentRecognizer.load(procedures=procs), tts)
+    recognizer = IntentRecognizer.load(procedures=procs)
+    voice.asr.set_command_test(recognizer.is_command)  # as GlassesApp wires it
+    yield Models(library, voice, recognizer, tts)
     voice.close()
     tts.close()
 
