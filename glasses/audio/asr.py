@@ -151,10 +151,16 @@ class WhisperAsr:
             return None
         if len(words(text)) > c.alternatives_max_words:
             return None
-        if self._alternatives is None:
-            hotwords = ", ".join(c.vocabulary) if c.use_hotwords and self.prompt else None
-            self._alternatives = Alternatives(self._model, self.prompt, hotwords)
-        return self._alternatives.best_command(x, is_command, c.alternatives, c.alternatives_margin)
+        try:
+            if self._alternatives is None:
+                hotwords = ", ".join(c.vocabulary) if c.use_hotwords and self.prompt else None
+                self._alternatives = Alternatives(self._model, self.prompt, hotwords)
+            return self._alternatives.best_command(
+                x, is_command, c.alternatives, c.alternatives_margin
+            )
+        except Exception:  # the greedy transcript stands; the utterance is not lost
+            log.exception("decoding the alternatives of %r failed", text)
+            return None
 
     def _judge(self, seg: Any) -> Segment:
         c = self.cfg

@@ -72,3 +72,16 @@ def test_questions_and_clean_commands_are_left_alone(
     assert asr.transcribe(speech(question, None)).heard_as == ""
     clean = asr.transcribe(speech(fixture(fixtures, "en_us_090_stop.wav"), None))
     assert (clean.text, clean.heard_as) == ("Stop.", "")
+
+
+@pytest.mark.models
+def test_a_failing_second_decoding_keeps_the_transcript(
+    asr: WhisperAsr, fixtures: list[Fixture], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> str | None:
+        raise RuntimeError("beam search failed")
+
+    monkeypatch.setattr(asr, "_alternatives", None)
+    monkeypatch.setattr("glasses.audio.alternatives.Alternatives.best_command", broken)
+    result = asr.transcribe(speech(fixture(fixtures, "en_us_090_stop.wav"), 10.0))
+    assert result.text and result.heard_as == ""
