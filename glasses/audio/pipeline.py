@@ -14,14 +14,12 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from glasses.audio.asr import AsrResult, WhisperAsr
 from glasses.audio.config import VoiceConfig
 from glasses.audio.denoise import NoiseProfile
-from glasses.audio.denoise_stream import StreamingDenoiser
 from glasses.audio.endpoint import Endpointer, EpEvent, EpKind, EpState
 from glasses.audio.events import (
     NoSpeech,
@@ -32,8 +30,9 @@ from glasses.audio.events import (
     WakeDetected,
 )
 from glasses.audio.textnorm import strip_wake_phrase
-from glasses.audio.vad import FRAME_MS, Frame, Framer, SpeechDetector, SpeechGate
-from glasses.audio.wake import WakeDetector, WakeHit
+from glasses.audio.vad import Frame, Framer, SpeechDetector
+from glasses.audio.wake import WakeDetector
+from glasses.audio.wake_listen import WakeListener
 from protocol.audio import AudioChunk
 
 log = logging.getLogger(__name__)
@@ -68,19 +67,13 @@ class VoiceInput:
 
     def _reset_stream(self) -> None:
         self.detector = SpeechDetector.from_gate(self.cfg.gate)
-        self.gate = SpeechGate(self.cfg.gate, self.detector)
         self.endpointer = Endpointer(self.cfg.endpoint)
         self._framer = Framer()
         self.noise = NoiseProfile(self.cfg.denoise)
-        self._wake_denoiser = StreamingDenoiser(self.noise) if self.cfg.denoise.wake else None
-        keep = max(0, -(-self.cfg.endpoint.wake_preroll_ms // FRAME_MS))
-        self._recent: deque[Frame] = deque(maxlen=keep)
-        self._recent_speech: deque[bool] = deque(maxlen=keep)
+        self.listener = WakeListener(self.cfg, self.detector, self.noise, self.wake)
         self.mode = Mode.WAKE
         self._spec: tuple[tuple[int, int], asyncio.Future[AsrResult]] | None = None
         self._clock = (0.0, 0.0)
-        if self.wake is not None:
-            self.wake.rearm()
 
     def listen(self) -> None:
         """Capture the next utterance without waiting for the wake word."""
@@ -121,9 +114,6 @@ class VoiceInput:
     async def _chunk(self, chunk: AudioChunk, out: asyncio.Queue[object]) -> None:
         loop = asyncio.get_running_loop()
         self._clock = (chunk.end, loop.time())
-        feed = bytearray()
-        t_feed = chunk.timestamp
-        fresh = False
         for frame in self._framer.push(chunk):
             if self._armed and self.mode is Mode.WAKE:
                 self._armed = False
@@ -139,53 +129,24 @@ class VoiceInput:
             speech = self.detector.is_speech(frame)
             if not speech:
                 self.noise.update(frame.pcm)
-            self._recent.append(frame)
-            self._recent_speech.append(speech)
-            step = self.gate.step(frame, speech)
-            if step.opened:
-                fresh, feed = True, bytearray()
-            if step.feed:
-                feed += step.feed
-                t_feed = frame.end
-        if feed and self.wake is not None and self.mode is Mode.WAKE:
-            hit = await loop.run_in_executor(
-                self._wake_pool, self._wake_step, bytes(feed), t_feed, fresh
-            )
+            self.listener.push(frame, speech)
+        audio = self.listener.take() if self.mode is Mode.WAKE else None
+        if audio is not None:
+            hit = await loop.run_in_executor(self._wake_pool, self.listener.score, audio)
             if hit is not None:
                 await out.put(WakeDetected(hit.model, hit.score, hit.t))
-                self._start_capture(t_feed, prefix=self._wake_phrase())
-
-    def _wake_step(self, feed: bytes, t: float, fresh: bool) -> WakeHit | None:
-        """Worker thread: suppress the fan noise in the gate's audio, then score it; a fresh
-        stretch (the gate just opened) restarts both with the noise heard before it."""
-        assert self.wake is not None
-        denoiser = self._wake_denoiser
-        if denoiser is not None:
-            if fresh:
-                denoiser.start()
-            feed = denoiser.process(feed)
-        return self.wake.start(feed, t) if fresh else self.wake.process(feed, t)
-
-    def _wake_phrase(self) -> tuple[Frame, ...]:
-        """The recent frames since the last long pause: the wake phrase and what led into it."""
-        frames = list(self._recent)
-        quiet, start = 0, 0
-        for i, (_frame, speech) in enumerate(zip(frames, self._recent_speech, strict=True)):
-            quiet = 0 if speech else quiet + 1
-            if quiet * FRAME_MS >= self.cfg.endpoint.silence_ms:
-                start = i + 1
-        return tuple(frames[start:])
+                self._start_capture(audio.t_end, prefix=self.listener.wake_phrase())
 
     def _start_capture(self, t: float, prefix: Sequence[Frame]) -> None:
         self.mode = Mode.CAPTURE
         self._spec = None
-        self.gate.reset()
+        self.listener.reset()
         self.endpointer.start(t, prefix)
 
     def _back_to_wake(self) -> None:
         self.mode = Mode.WAKE
         self._spec = None
-        self.gate.reset()
+        self.listener.reset()
 
     async def _endpoint_event(self, event: EpEvent, out: asyncio.Queue[object]) -> None:
         kind, t = event.kind, event.t
