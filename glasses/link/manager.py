@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
-import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,32 +19,27 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from glasses.link.backoff import Backoff
+from glasses.link.choice import GatewayChoice
 from glasses.link.config import LinkConfig
-from glasses.link.discovery import Browser, Candidate, KnownGateways, probe_rtt
+from glasses.link.discovery import Browser, Candidate, KnownGateways
+from glasses.link.handshake import Identity, heartbeat, hello
+from glasses.link.tls import FatalLinkError, check_pin, client_context
 from protocol import codec
 from protocol.errors import ProtocolError
 from protocol.messages import (
-    ErrorMessage,
     GoingAway,
-    Hello,
     Message,
-    Ping,
     Pong,
     SessionState,
     Welcome,
 )
-from protocol.version import PROTOCOL_MAJOR, PROTOCOL_VERSION
+from protocol.version import PROTOCOL_MAJOR
 
 log = logging.getLogger(__name__)
 CLOSE_TIMEOUT = 0.5
 """Seconds to wait for the gateway's close frame before dropping the TCP connection."""
-FAILED_FOR = 30.0
-"""Seconds a gateway that failed (or whose link died) is tried after the others."""
 T = TypeVar("T")
-
-
-class FatalLinkError(Exception):
-    """The gateway refused us for a reason retrying will not fix."""
+__all__ = ["FatalLinkError", "Identity", "LinkManager", "LinkStatusChange"]
 
 
 class NewGateway(Exception):
@@ -61,15 +54,6 @@ class LinkStatusChange:
     reason: str = ""
     fatal: bool = False
     at: float = field(default_factory=time.monotonic)
-
-
-@dataclass(frozen=True)
-class Identity:
-    device_id: str
-    device_name: str
-    token: str | None = None
-    pinned: frozenset[str] | None = None
-    """Accepted certificate fingerprints (SHA-256 hex); None accepts any (lab)."""
 
 
 class LinkManager:
@@ -88,17 +72,14 @@ class LinkManager:
         self._on_message = on_message
         self._on_status = on_status
         self._known = known
-        self._browser: Browser | None = None
+        self.choice = GatewayChoice(config, known)
         self._ws: ClientConnection | None = None
         self._welcome: Welcome | None = None
         self._current: Candidate | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._refused: dict[str, float] = {}
-        self._failed: dict[str, float] = {}
         self.rtt_ms: float | None = None
         self._warned: set[str] = set()
-        self.probes: dict[str, float | None] = {}
         self.is_idle: Callable[[], bool] = lambda: True
         """Set by the runtime: True between interactions (a switch never cuts an answer)."""
 
@@ -111,15 +92,20 @@ class LinkManager:
     def gateway_name(self) -> str:
         return self._welcome.gateway_name if self._welcome else ""
 
+    @property
+    def probes(self) -> dict[str, float | None]:
+        """Last measured round trip per gateway URI (None: unreachable)."""
+        return self.choice.probes
+
     async def start(self) -> None:
         if self.config.gateway == "off":
             return
         if self.config.gateway == "auto":
-            self._browser = Browser(
+            self.choice.browser = Browser(
                 PROTOCOL_MAJOR, self.identity.pinned,
                 list(self.config.zeroconf_interfaces) or None, self._wake.set,
             )  # fmt: skip
-            await self._browser.start()
+            await self.choice.browser.start()
         self._task = asyncio.create_task(self._run(), name="link")
 
     async def stop(self) -> None:
@@ -127,9 +113,9 @@ class LinkManager:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
-        if self._browser is not None:
-            await self._browser.stop()
-            self._browser = None
+        if self.choice.browser is not None:
+            await self.choice.browser.stop()
+            self.choice.browser = None
 
     async def send(self, message: Message) -> bool:
         """Send if connected; False when there is no link (the caller falls back)."""
@@ -143,50 +129,12 @@ class LinkManager:
             return False
 
     def candidates(self) -> list[Candidate]:
-        if self.config.gateway not in ("auto", "off"):
-            return [Candidate(uri=self.config.gateway, source="config")]
-        found: dict[str, Candidate] = {}
-        if self._browser is not None:
-            found.update({c.uri: c for c in self._browser.candidates.values()})
-        for uri in self.config.uris:
-            found.setdefault(uri, Candidate(uri=uri))
-        if self._known is not None:
-            for c in self._known.load():
-                found.setdefault(c.uri, c)
-        now = time.monotonic()
-        usable = [c for c in found.values() if self._refused.get(c.uri, 0.0) <= now]
-        return sorted(usable, key=lambda c: (self._recently_failed(c.uri, now),
-                                             c.source != "zeroconf", c.sessions + c.queue))  # fmt: skip
-
-    def _recently_failed(self, uri: str, now: float) -> bool:
-        return now - self._failed.get(uri, -FAILED_FOR) < FAILED_FOR
+        """The gateways that may be tried now (see :class:`GatewayChoice`)."""
+        return self.choice.candidates()
 
     async def ranked(self) -> list[Candidate]:
         """Candidates, fastest measured round trip first (unreachable ones last)."""
-        found = self.candidates()
-        if len(found) < 2:
-            return found
-        rtts = await asyncio.gather(*(probe_rtt(c.uri) for c in found))
-        for c, rtt in zip(found, rtts, strict=True):
-            self.probes[c.uri] = rtt
-        now = time.monotonic()
-        order = sorted(
-            range(len(found)),
-            key=lambda i: (
-                self._recently_failed(found[i].uri, now),
-                rtts[i] is None,
-                rtts[i] or 0.0,
-                i,
-            ),
-        )
-        return [found[i] for i in order]
-
-    def _better_elsewhere(self) -> bool:
-        """Another gateway answers much faster than ours (checked only between interactions)."""
-        current = self._current.uri if self._current else ""
-        ours = self.probes.get(current)
-        others = [r for u, r in self.probes.items() if u != current and r is not None]
-        return bool(ours and others and min(others) < ours * self.config.switch_ratio)
+        return await self.choice.ranked()
 
     # -- the loop ----------------------------------------------------------
     async def _run(self) -> None:
@@ -201,13 +149,13 @@ class LinkManager:
                 except NewGateway:
                     break  # re-sort: the new gateway is tried before the failing ones
                 except FatalLinkError as exc:
-                    self._refused[candidate.uri] = time.monotonic() + self.config.fatal_retry
+                    self.choice.refuse(candidate.uri, self.config.fatal_retry)
                     self._report(
                         LinkStatusChange(False, candidate.name, candidate.uri, str(exc), True)
                     )
                 except (OSError, TimeoutError, InvalidHandshake, InvalidURI, ConnectionClosed,
                         ProtocolError) as exc:  # fmt: skip
-                    self._failed[candidate.uri] = time.monotonic()
+                    self.choice.failed(candidate.uri)
                     self._log_once(candidate.uri, exc)
             if any(c.uri not in tried for c in self.candidates()):
                 continue
@@ -218,26 +166,6 @@ class LinkManager:
         level = logging.DEBUG if uri in self._warned else logging.WARNING
         self._warned.add(uri)
         log.log(level, "gateway %s unreachable: %s", uri, exc)
-
-    def _ssl(self, uri: str) -> ssl.SSLContext | None:
-        if not uri.startswith("wss://"):
-            if not self.config.insecure and self.identity.pinned is not None:
-                raise FatalLinkError(f"{uri} is not TLS; use --insecure for a lab gateway")
-            return None
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE  # trust comes from the pinned fingerprint below
-        return ctx
-
-    def _check_pin(self, ws: ClientConnection) -> None:
-        pinned = self.identity.pinned
-        ssl_object = ws.transport.get_extra_info("ssl_object")
-        if pinned is None or ssl_object is None:
-            return
-        der = ssl_object.getpeercert(binary_form=True) or b""
-        fingerprint = hashlib.sha256(der).hexdigest()
-        if fingerprint not in pinned:
-            raise FatalLinkError(f"gateway certificate {fingerprint[:16]}… is not the paired one")
 
     async def _unless_new_gateway(self, opening: Awaitable[T], tried: set[str]) -> T:
         """Await ``opening``, but give up as soon as a gateway not in ``tried`` appears."""
@@ -259,7 +187,8 @@ class LinkManager:
 
     async def _session(self, candidate: Candidate, backoff: Backoff, tried: set[str]) -> None:
         opening = asyncio.wait_for(
-            connect(candidate.uri, ssl=self._ssl(candidate.uri), ping_interval=None,
+            connect(candidate.uri, ping_interval=None,
+                    ssl=client_context(candidate.uri, self.config.insecure, self.identity.pinned),
                     open_timeout=self.config.connect_timeout, max_size=1 << 21,
                     compression=None, close_timeout=CLOSE_TIMEOUT),
             self.config.connect_timeout + 0.5,
@@ -267,11 +196,12 @@ class LinkManager:
         ws = await self._unless_new_gateway(opening, tried)
         reason = "connection lost"
         try:
-            self._check_pin(ws)
-            welcome = await self._hello(ws)
+            check_pin(ws, self.identity.pinned)
+            state = self._resume_state()
+            welcome = await hello(ws, self.identity, state, self.config.connect_timeout)
             self._ws, self._welcome, self._current = ws, welcome, candidate
             backoff.reset()
-            self._failed.pop(candidate.uri, None)
+            self.choice.succeeded(candidate.uri)
             self._warned.discard(candidate.uri)
             if self._known is not None:
                 self._known.remember(
@@ -281,7 +211,7 @@ class LinkManager:
                         welcome.gateway_name,
                         welcome.protocol_version,
                         candidate.fingerprint,
-                    )  # fmt: skip
+                    )
                 )
             self._report(LinkStatusChange(True, welcome.gateway_name, candidate.uri))
             reason = await self._serve(ws, welcome)
@@ -289,29 +219,14 @@ class LinkManager:
             was_up = self._welcome is not None and self._ws is ws
             self._ws, self._welcome = None, None
             if was_up:  # report first: a dead peer never completes the closing handshake
-                self._failed[candidate.uri] = time.monotonic()
+                self.choice.failed(candidate.uri)
                 self._report(LinkStatusChange(False, candidate.name, candidate.uri, reason))
             await ws.close()
-
-    async def _hello(self, ws: ClientConnection) -> Welcome:
-        ident = self.identity
-        hello = Hello(PROTOCOL_VERSION, ident.device_id, ident.device_name,
-                      ("audio", "packs", "records", "telemetry"), ident.token,
-                      self._resume_state())  # fmt: skip
-        await ws.send(codec.encode(hello))
-        reply = codec.decode(await asyncio.wait_for(ws.recv(), self.config.connect_timeout))
-        if isinstance(reply, ErrorMessage):
-            if reply.fatal:
-                raise FatalLinkError(reply.message)
-            raise ConnectionClosed(None, None)
-        if not isinstance(reply, Welcome):
-            raise FatalLinkError(f"gateway answered hello with {reply.TYPE}")
-        return reply
 
     async def _serve(self, ws: ClientConnection, welcome: Welcome) -> str:
         """Heartbeat and read until the link dies; return why."""
         interval = min(self.config.heartbeat_interval, welcome.heartbeat_interval)
-        beat = asyncio.create_task(self._heartbeat(ws, interval))
+        beat = asyncio.create_task(heartbeat(ws, interval))
         scout = asyncio.create_task(self._scout(ws))
         try:
             while True:
@@ -330,7 +245,7 @@ class LinkManager:
                     self.rtt_ms = round((time.monotonic() - message.sent) * 1000, 1)
                     continue
                 if isinstance(message, GoingAway):
-                    self._refused[ws_uri(self._current)] = time.monotonic() + message.retry_after
+                    self.choice.refuse(ws_uri(self._current), message.retry_after)
                     return f"gateway going away: {message.reason}"
                 self._on_message(message)
         finally:
@@ -345,18 +260,10 @@ class LinkManager:
             if self.config.gateway != "auto" or len(self.candidates()) < 2:
                 continue
             await self.ranked()
-            if self._better_elsewhere() and self.is_idle():
+            if self.choice.better_than(ws_uri(self._current)) and self.is_idle():
                 log.info("switching to a faster gateway between interactions")
                 await ws.close(1000, "switching gateway")
                 return
-
-    async def _heartbeat(self, ws: ClientConnection, interval: float) -> None:
-        ping_id = 0
-        while True:
-            ping_id = (ping_id + 1) % 2**32
-            with contextlib.suppress(ConnectionClosed):
-                await ws.send(codec.encode(Ping(ping_id, time.monotonic())))
-            await asyncio.sleep(interval)
 
     def _report(self, change: LinkStatusChange) -> None:
         try:
