@@ -188,10 +188,12 @@ def pinned_fingerprints(pairings: list[Pairing]) -> frozenset[str]:
 
 
 def link_identity(device_id: str, device_name: str, pairings: list[Pairing]) -> Identity:
-    """The link manager's identity: every paired gateway pinned, the newest pairing's
-    token (Identity carries one token; a second gateway needs the same registry or
-    its own pairing made last). No pairings: no token and nothing pinned (lab)."""
+    """The link manager's identity: every paired gateway pinned, each presented the token
+    it issued (by its certificate's fingerprint), the newest pairing's token for any other
+    (gateways sharing a registry). No pairings: no token and nothing pinned (lab)."""
     if not pairings:
         return Identity(device_id, device_name)
-    newest = max(pairings, key=lambda p: p.paired_at)
-    return Identity(device_id, device_name, newest.token, pinned_fingerprints(pairings))
+    by_age = sorted(pairings, key=lambda p: p.paired_at)
+    tokens = tuple((p.fingerprint, p.token) for p in by_age)
+    return Identity(device_id, device_name, by_age[-1].token, pinned_fingerprints(pairings),
+                    tokens)  # fmt: skip

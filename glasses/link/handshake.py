@@ -25,15 +25,27 @@ class Identity:
     token: str | None = None
     pinned: frozenset[str] | None = None
     """Accepted certificate fingerprints (SHA-256 hex); None accepts any (lab)."""
+    tokens: tuple[tuple[str, str], ...] = ()
+    """(certificate fingerprint, token) per paired gateway: each gateway is sent the token
+    it issued; ``token`` goes to a gateway not listed here."""
+
+    def token_for(self, fingerprint: str | None) -> str | None:
+        """The token to present to the gateway whose certificate has ``fingerprint``."""
+        return dict(self.tokens).get(fingerprint or "", self.token)
 
 
 async def hello(
-    ws: ClientConnection, identity: Identity, state: SessionState, reply_within: float
+    ws: ClientConnection,
+    identity: Identity,
+    state: SessionState,
+    reply_within: float,
+    fingerprint: str | None = None,
 ) -> Welcome:
-    """Send hello with the resume state; the welcome, or why the gateway refused."""
+    """Send hello with the resume state and the token this gateway (its certificate's
+    ``fingerprint``) issued; the welcome, or why the gateway refused."""
+    token = identity.token_for(fingerprint)
     await ws.send(codec.encode(Hello(PROTOCOL_VERSION, identity.device_id,
-                                     identity.device_name, FEATURES, identity.token,
-                                     state)))  # fmt: skip
+                                     identity.device_name, FEATURES, token, state)))  # fmt: skip
     reply = codec.decode(await asyncio.wait_for(ws.recv(), reply_within))
     if isinstance(reply, ErrorMessage):
         if reply.fatal:

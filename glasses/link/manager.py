@@ -196,9 +196,11 @@ class LinkManager:
         ws = await self._unless_new_gateway(opening, tried)
         reason = "connection lost"
         try:
-            check_pin(ws, self.identity.pinned)
+            fingerprint = check_pin(ws, self.identity.pinned)
             state = self._resume_state()
-            welcome = await hello(ws, self.identity, state, self.config.connect_timeout)
+            welcome = await hello(
+                ws, self.identity, state, self.config.connect_timeout, fingerprint
+            )
             self._ws, self._welcome, self._current = ws, welcome, candidate
             backoff.reset()
             self.choice.succeeded(candidate.uri)

@@ -26,12 +26,14 @@ def client_context(
     return ctx
 
 
-def check_pin(ws: ClientConnection, pinned: frozenset[str] | None) -> None:
-    """Refuse a gateway whose certificate is not one of the ``pinned`` fingerprints."""
+def check_pin(ws: ClientConnection, pinned: frozenset[str] | None) -> str | None:
+    """The gateway certificate's SHA-256 fingerprint (None without TLS); refuse a gateway
+    whose certificate is not one of the ``pinned`` fingerprints (None pins nothing)."""
     ssl_object = ws.transport.get_extra_info("ssl_object")
-    if pinned is None or ssl_object is None:
-        return
+    if ssl_object is None:
+        return None
     der = ssl_object.getpeercert(binary_form=True) or b""
     fingerprint = hashlib.sha256(der).hexdigest()
-    if fingerprint not in pinned:
+    if pinned is not None and fingerprint not in pinned:
         raise FatalLinkError(f"gateway certificate {fingerprint[:16]}… is not the paired one")
+    return fingerprint

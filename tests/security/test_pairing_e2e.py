@@ -214,3 +214,29 @@ async def test_revoking_from_the_cli_cuts_a_live_session(gateway: Gateway) -> No
         await link.stop()
     events = [json.loads(line) for line in gateway.server.hub.audit.path.read_text().splitlines()]
     assert any(e["event"] == "session_cut" and e["device"] == "glasses-13" for e in events)
+
+
+async def test_glasses_paired_with_two_gateways_present_each_its_own_token(
+    tmp_path: Path,
+) -> None:
+    """Two gateways with their own device registries: each welcomes the token it issued,
+    whichever pairing was made last (the token follows the pinned certificate)."""
+    gateways = [await _start(tmp_path / name) for name in ("hall-a", "hall-b")]
+    try:
+        pairings = []
+        for gw in gateways:
+            uri = f"wss://127.0.0.1:{gw.server.port}"
+            code = format_code(gw.registry.create_code())
+            pairings.append(
+                await asyncio.to_thread(
+                    pair_with_gateway, uri, code, gw.fingerprint, "glasses-07", "g"
+                )
+            )
+        assert pairings[0].token != pairings[1].token
+        identity = link_identity("glasses-07", "g", pairings)
+        for pairing in pairings:
+            status = await _link_status(pairing.uri, identity)
+            assert status.online, status
+    finally:
+        for gw in gateways:
+            await gw.stop()
