@@ -89,8 +89,8 @@ async def _transcribe(voice: VoiceInput, pcm: np.ndarray, listen: bool) -> tuple
         voice.listen()
     woken, texts = False, []
     async for event in voice.events(ReplaySource(pcm_to_chunks(pcm))):
-        woken = woken or isinstance(event, vev.WakeDetected)
         if isinstance(event, vev.Transcript):
+            woken = woken or event.woken
             texts.append(event.text)
     text = " ".join(texts)
     if not woken and voice.wake is not None:

@@ -39,6 +39,8 @@ class Transcript:
     newest chunk received plus the wall time since it arrived, so with a real-time
     source ``t_final - t_end_of_speech`` is the user's wait. ``speculative`` says
     whether the result came from ASR started before the endpoint was confirmed.
+    ``woken``: the utterance followed the wake word (heard before or during the
+    capture), not a capture opened by ``listen()`` alone.
     """
 
     text: str
@@ -46,15 +48,17 @@ class Transcript:
     t_end_of_speech: float
     t_final: float
     speculative: bool = False
+    woken: bool = False
 
 
 @dataclass(frozen=True)
 class NoSpeech:
     """Listening ended without usable speech: ``timeout`` (nobody spoke) or ``rejected``
-    (what was heard was noise by the ASR guard)."""
+    (what was heard was noise by the ASR guard). ``woken`` as in :class:`Transcript`."""
 
     t: float
     reason: str
+    woken: bool = False
 
 
 VoiceEvent = WakeDetected | SpeechStart | SpeechEnd | Transcript | NoSpeech

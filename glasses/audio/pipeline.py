@@ -6,7 +6,10 @@ utterance. ASR starts speculatively once a short pause is heard; if speech
 resumes the result is thrown away, and if the endpoint confirms the same audio,
 the speculative result is used, so the wait is max(silence, ASR), not the sum.
 Wake and ASR inference run on one worker thread each; audio keeps flowing
-while ASR runs, so the wake word can interrupt.
+while ASR runs, so the wake word can interrupt. A capture started by
+``listen()`` (command mode) keeps listening for the wake word too: if it is
+heard, the capture restarts after it, so "Hey Jarvis, ..." said in command mode
+is heard as a woken command even when Whisper garbles the wake phrase.
 """
 
 from __future__ import annotations
@@ -72,6 +75,8 @@ class VoiceInput:
         self.noise = NoiseProfile(self.cfg.denoise)
         self.listener = WakeListener(self.cfg, self.detector, self.noise, self.wake)
         self.mode = Mode.WAKE
+        self._unwoken = False
+        """The capture was started by ``listen()``: the wake word is still listened for."""
         self._spec: tuple[tuple[int, int], asyncio.Future[AsrResult]] | None = None
         self._clock = (0.0, 0.0)
 
@@ -117,12 +122,14 @@ class VoiceInput:
         for frame in self._framer.push(chunk):
             if self._armed and self.mode is Mode.WAKE:
                 self._armed = False
-                self._start_capture(frame.t, prefix=())
+                self._start_capture(frame.t, prefix=(), unwoken=True)
             if self.mode is Mode.CAPTURE:
                 ep = self.cfg.endpoint
                 speech = self.detector.is_speech(frame, ep.vad_aggressiveness, ep.margin_db)
                 if not speech:
                     self.noise.update(frame.pcm)
+                if self._unwoken:
+                    self.listener.push(frame, speech)
                 for event in self.endpointer.push(frame, speech):
                     await self._endpoint_event(event, out)
                 continue
@@ -130,21 +137,26 @@ class VoiceInput:
             if not speech:
                 self.noise.update(frame.pcm)
             self.listener.push(frame, speech)
-        audio = self.listener.take() if self.mode is Mode.WAKE else None
+        watching = self.mode is Mode.WAKE or self._unwoken
+        audio = self.listener.take() if watching else None
         if audio is not None:
             hit = await loop.run_in_executor(self._wake_pool, self.listener.score, audio)
             if hit is not None:
                 await out.put(WakeDetected(hit.model, hit.score, hit.t))
                 self._start_capture(audio.t_end, prefix=self.listener.wake_phrase())
 
-    def _start_capture(self, t: float, prefix: Sequence[Frame]) -> None:
+    def _start_capture(self, t: float, prefix: Sequence[Frame], unwoken: bool = False) -> None:
+        """Capture an utterance from ``t``. A wake word heard in an ``unwoken`` capture (one
+        started by ``listen()``) restarts it after the wake phrase, as in wake mode."""
         self.mode = Mode.CAPTURE
+        self._unwoken = unwoken
         self._spec = None
         self.listener.reset()
         self.endpointer.start(t, prefix)
 
     def _back_to_wake(self) -> None:
         self.mode = Mode.WAKE
+        self._unwoken = False
         self._spec = None
         self.listener.reset()
 
@@ -160,7 +172,7 @@ class VoiceInput:
                 self._spec[1].cancel()  # dropped if it has not started yet
             self._spec = None
         elif kind is EpKind.NO_SPEECH:
-            await out.put(NoSpeech(t, "timeout"))
+            await out.put(NoSpeech(t, "timeout", not self._unwoken))
             self._back_to_wake()
         elif kind is EpKind.END:
             await out.put(SpeechEnd(t, event.t_speech_end, event.reason))
@@ -171,7 +183,9 @@ class VoiceInput:
         speculative = self._spec is not None and self._spec[0] == utt.key
         future = self._spec[1] if speculative and self._spec else self._submit(utt.pcm)
         task = asyncio.create_task(
-            self._deliver(future, t_eos, speculative, self.endpointer.joined_prefix, out),
+            self._deliver(
+                future, t_eos, speculative, self.endpointer.joined_prefix, not self._unwoken, out
+            ),
             name="voice-asr",
         )
         self._tasks.add(task)
@@ -195,23 +209,24 @@ class VoiceInput:
         t_eos: float,
         speculative: bool,
         strip_wake: bool,
+        woken: bool,
         out: asyncio.Queue[object],
     ) -> None:
         try:
             result = await future
         except Exception:
             log.exception("ASR failed; the utterance is dropped")
-            await out.put(NoSpeech(t_eos, "asr_error"))
+            await out.put(NoSpeech(t_eos, "asr_error", woken))
             return
         newest_end, newest_wall = self._clock
         t_final = newest_end + (asyncio.get_running_loop().time() - newest_wall)
         text = result.text
         if strip_wake and self.wake is not None:
-            text = strip_wake_phrase(text, self.wake.name)
+            text = strip_wake_phrase(text, self.wake.name, heard=True)
         if text:
-            await out.put(Transcript(text, result.asr_ms, t_eos, t_final, speculative))
+            await out.put(Transcript(text, result.asr_ms, t_eos, t_final, speculative, woken))
         else:
-            await out.put(NoSpeech(t_final, "rejected"))
+            await out.put(NoSpeech(t_final, "rejected", woken))
 
     async def _stream_end(self, out: asyncio.Queue[object]) -> None:
         """The source ended: finish an utterance in progress."""
@@ -222,7 +237,7 @@ class VoiceInput:
             await out.put(SpeechEnd(self._clock[0], t_eos, "stream_end"))
             self._finish(t_eos, out)
         else:
-            await out.put(NoSpeech(self._clock[0], "stream_end"))
+            await out.put(NoSpeech(self._clock[0], "stream_end", not self._unwoken))
             self._back_to_wake()
         self.endpointer.stop()
 

@@ -112,20 +112,28 @@ def _like(word: str, target: str) -> float:
     return difflib.SequenceMatcher(None, word.lower(), target).ratio()
 
 
-def _starts_like(found: Sequence[re.Match[str]], wake: Sequence[str]) -> bool:
+def _starts_like(found: Sequence[re.Match[str]], wake: Sequence[str], heard: bool) -> bool:
     """The first words sound like the wake phrase ("Hey, Travis"), not merely rhyme with
-    its first word ("Why would ...", "They said ..."): same first letter and a likeness."""
+    its first word ("Why would ...", "They said ..."): same first letter and a likeness
+    (of the last word too, unless the wake model ``heard`` the phrase)."""
     first, key = found[0].group(0).lower(), found[len(wake) - 1].group(0).lower()
-    return first[:1] == wake[0][:1] and _like(first, wake[0]) >= 0.6 and _like(key, wake[-1]) >= 0.3
+    if first[:1] != wake[0][:1] or _like(first, wake[0]) < 0.6:
+        return False
+    return heard or _like(key, wake[-1]) >= 0.3
 
 
-def strip_wake_phrase(text: str, model_name: str, max_words: int = 4) -> str:
+def strip_wake_phrase(
+    text: str, model_name: str, max_words: int = 4, *, heard: bool = False
+) -> str:
     """Remove the wake phrase ("Hey Jarvis," "Hey, Jarl," "Jarvis,") from the start of ``text``.
 
     The wake phrase's last word is looked for, fuzzily, among the first
     ``max_words`` words; it and everything before it are dropped. If it is not
-    recognisable but the text starts like the wake phrase ("Hey, ..."), as many
-    words as the phrase has are dropped.
+    recognisable but the text starts like the wake phrase, as many words as the
+    phrase has are dropped: when the wake model ``heard`` it at the start of this
+    audio, a first word like "Hey" is enough ("Hey, now we go to step 4."); otherwise
+    the second word must sound a little like the last one too ("Hey, Travis, ..."), so
+    that "Why would ..." or "Hey what ..." keep their words.
     """
     wake = [w for w in re.split(r"[_\s]+", model_name.lower()) if w]
     found = list(re.finditer(r"[A-Za-z0-9']+", text))
@@ -139,7 +147,7 @@ def strip_wake_phrase(text: str, model_name: str, max_words: int = 4) -> str:
     best = max(range(len(scores)), key=lambda i: scores[i])
     if scores[best] >= 0.5:
         cut = found[best].end()
-    elif len(wake) > 1 and len(found) > len(wake) and _starts_like(found, wake):
+    elif len(wake) > 1 and len(found) > len(wake) and _starts_like(found, wake, heard):
         cut = found[len(wake) - 1].end()
     else:
         return text.strip()

@@ -65,18 +65,20 @@ async def run_voice(
     command_mode: bool = True,
     wake_model: str = "hey_jarvis",
 ) -> None:
-    """Consume one audio source through wake → endpoint → ASR → intent → the core."""
-    woken = False
+    """Consume one audio source through wake → endpoint → ASR → intent → the core.
+
+    Whether an utterance followed the wake word comes with its transcript (or its
+    NoSpeech), not from the order of events: the next capture may end before the ASR
+    of the previous one does."""
     async for event in voice.events(source):
         if isinstance(event, vev.WakeDetected):
-            woken = True
             core.post(WakeHeard(event.model, event.score))
         elif isinstance(event, vev.SpeechEnd):
             core.events.emit("speech_end", stream_t=round(event.t_end_of_speech, 3))
         elif isinstance(event, vev.Transcript):
             core.events.emit("transcript", text=event.text, asr_ms=round(event.asr_ms, 1),
                              speculative=event.speculative)  # fmt: skip
-            text = event.text
+            text, woken = event.text, event.woken
             if not woken:  # a command-mode capture that began with the wake phrase
                 stripped = strip_wake_phrase(text, wake_model, max_words=len(wake_model.split("_")))
                 woken, text = (True, stripped) if stripped != text.strip() else (False, text)
@@ -85,11 +87,8 @@ async def run_voice(
                 text, result.intent.value, dict(result.slots), result.confidence,
                 result.source.value, woken,
             ))  # fmt: skip
-            woken = False
-        elif isinstance(event, vev.NoSpeech):
-            if woken:
-                core.post(NothingHeard())
-            woken = False
+        elif isinstance(event, vev.NoSpeech) and event.woken:
+            core.post(NothingHeard())
         await core.settle()
         if command_mode and core.state.run is not None and core.state.command_mode:
             voice.listen()

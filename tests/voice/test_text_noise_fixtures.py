@@ -75,6 +75,12 @@ def test_strip_wake_phrase(heard: str, command: str) -> None:
     assert strip_wake_phrase(heard, "hey_jarvis") == command
 
 
+def test_a_wake_phrase_the_wake_model_heard_may_be_garbled_further() -> None:
+    garbled = "Hey, now we go to step 4."
+    assert strip_wake_phrase(garbled, "hey_jarvis") == garbled
+    assert strip_wake_phrase(garbled, "hey_jarvis", heard=True) == "We go to step 4."
+
+
 def test_fan_noise_is_deterministic_and_mixes_at_the_requested_snr() -> None:
     assert np.array_equal(fan_noise(1.0, seed=4), fan_noise(1.0, seed=4))
     assert not np.array_equal(fan_noise(1.0, seed=4), fan_noise(1.0, seed=5))
