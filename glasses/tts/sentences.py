@@ -49,7 +49,7 @@ def _cut_long(sentence: str, limit: int) -> list[str]:
     return pieces
 
 
-def split_sentences(text: str, max_chars: int = 180) -> list[str]:
+def split_sentences(text: str, max_chars: int = 100) -> list[str]:
     """The sentences of ``text`` in order; none for blank text."""
     out: list[str] = []
     for paragraph in _LINES.split("\n" + text.strip()):
