@@ -44,7 +44,8 @@ def handle(state: State, event: IntentRecognized) -> Result:
 
 def apply_outcome(state: State, outcome: Outcome) -> Result:
     """Carry out a runner outcome: say it, show the step, log it, prefetch neighbours."""
-    procedure_id = (outcome.state or state.run).document.id if (outcome.state or state.run) else ""
+    run = outcome.state or state.run
+    procedure_id = run.document.id if run is not None else ""
     actions: list[Action] = [Say(outcome.say, "local", interrupt=True)]
     for entry in outcome.log:
         actions.append(LogWork(entry.record_kind, entry.payload(procedure_id)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from glasses.machine import commands
 from glasses.machine.actions import (
@@ -187,7 +189,7 @@ def _alert(state: State, event: AlertReceived) -> Result:
     ]
 
 
-_HANDLERS = {
+_HANDLERS: dict[type, Callable[[State, Any], Result]] = {
     WakeHeard: _wake,
     NothingHeard: _nothing,
     IntentRecognized: _intent,

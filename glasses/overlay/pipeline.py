@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from glasses.overlay.camera import Frame, FrameSource
+from glasses.overlay.camera import Frame
 from glasses.overlay.renderer import OverlayRenderer, RenderConfig, RenderResult
 from glasses.overlay.sinks import FrameSink, WindowSink
 from glasses.overlay.tags import DetectorConfig, Tag, TagDetector
@@ -43,8 +43,9 @@ def tag_key(tag: Tag | None) -> tuple[str, int | str] | None:
 class OverlayPipeline:
     """Camera frames in, annotated frames out."""
 
-    def __init__(self, config: OverlayConfig | None = None,
-                 on_primary: PrimaryHook | None = None) -> None:
+    def __init__(
+        self, config: OverlayConfig | None = None, on_primary: PrimaryHook | None = None
+    ) -> None:
         self.config = config or OverlayConfig()
         self.tracker = TagTracker(TagDetector(self.config.detector), self.config.tracker)
         self.renderer = OverlayRenderer(self.config.render)
@@ -74,8 +75,13 @@ class OverlayPipeline:
                     log.exception("primary-tag hook failed for %s", key)
         return result
 
-    def run(self, source: FrameSource, sink: FrameSink, stop: threading.Event | None = None,
-            max_frames: int | None = None) -> int:
+    def run(
+        self,
+        source: Iterable[Frame],
+        sink: FrameSink,
+        stop: threading.Event | None = None,
+        max_frames: int | None = None,
+    ) -> int:
         """Process frames from ``source`` into ``sink`` until the end, ``stop`` or a closed window.
 
         Returns the number of frames written.

@@ -224,8 +224,9 @@ class GlassesCore:
 
     async def _answer_locally(self, action: act.AnswerLocally) -> None:
         found = await asyncio.to_thread(self.search.answer, action.question, action.equipment_tag)
+        cites: tuple[dict[str, str], ...] = ()
         if found is None:
-            text, cites = "I found nothing about that in the documents on the glasses.", ()
+            text = "I found nothing about that in the documents on the glasses."
         else:
             text = found.text
             cites = ({"doc_id": found.doc_id, "title": found.title, "section": found.section},)
