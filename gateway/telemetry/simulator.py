@@ -9,16 +9,17 @@ overridden it (a function of time, a frozen value, or a failing device).
 from __future__ import annotations
 
 import dataclasses
-import math
 import random
 import time
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from gateway.telemetry.baseline import local_utc_offset
 from gateway.telemetry.points import ModbusAddress, ModbusSourceSpec, Point, PointList, RegisterType
 from gateway.telemetry.registers import encode
-from gateway.telemetry.synthetic import SeriesShape
+from gateway.telemetry.synthetic import SeriesShape, daily_cycle
 
 ValueFn = Callable[[float], float]
 
@@ -51,7 +52,7 @@ def normal_value(point: Point, rng: random.Random) -> ValueFn:
 
     def value(ts: float) -> float:
         hours = ((ts + utc) % 86_400.0) / 3_600.0
-        cycle = math.cos(2 * math.pi * (hours - shape.peak_hour) / 24.0)
+        cycle = float(daily_cycle(np.asarray(hours), shape.peak_hour))
         return shape.mean + shape.amplitude * cycle + rng.gauss(0, shape.noise)
 
     return value

@@ -48,6 +48,15 @@ class Fault:
     """Drift: change per sample. Step: offset. Unused for stuck and dropout."""
 
 
+def daily_cycle(hours: np.ndarray, peak_hour: float) -> np.ndarray:
+    """The healthy daily shape (-1..1) at local ``hours``: a peak at ``peak_hour`` and a
+    second harmonic, as real loads are not pure sinusoids. The site simulator serves the
+    same shape that seeded history has, so a demo's baseline fits it at every hour."""
+    phase = 2 * math.pi * (np.asarray(hours, dtype=float) - peak_hour) / 24.0
+    shape: np.ndarray = (np.cos(phase) + 0.25 * np.cos(2 * phase + 1.0)) / 1.25
+    return shape
+
+
 def generate(
     shape: SeriesShape,
     start_ts: float,
@@ -59,12 +68,11 @@ def generate(
     """Timestamps and values of ``n`` healthy samples."""
     ts = start_ts + np.arange(n) * interval_s
     hours = ((ts + utc_offset_s) % 86_400.0) / 3_600.0
-    phase = 2 * math.pi * (hours - shape.peak_hour) / 24.0
     days = (ts - ts[0]) / 86_400.0
     n_days = int(days[-1]) + 3 if n else 2
     gain = np.interp(days, np.arange(n_days), 1.0 + 0.1 * rng.standard_normal(n_days))
     level = _smooth_walk(days, n_days, shape.weather, rng)
-    cycle = shape.amplitude * gain * (np.cos(phase) + 0.25 * np.cos(2 * phase + 1.0)) / 1.25
+    cycle = shape.amplitude * gain * daily_cycle(hours, shape.peak_hour)
     values = shape.mean + level + cycle + _ar_noise(n, shape.ar, shape.noise, rng)
     if shape.resolution > 0:
         values = np.round(values / shape.resolution) * shape.resolution

@@ -187,3 +187,26 @@ def test_communication_loss_and_recovery(tmp_path: Path) -> None:
     assert engine.source_ok("crac01", 1030.0) == []  # hysteresis: one good poll is not enough
     [cleared] = engine.source_ok("crac01", 1032.0)
     assert cleared.change is AlertChange.CLEARED and cleared.alert.acknowledged_by == "tech-7"
+
+
+@pytest.mark.parametrize("hour", [0, 3, 6, 9, 12, 15, 18, 21])
+def test_the_simulator_serves_the_shape_its_seeded_history_has(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hour: int
+) -> None:
+    """The demo seeds history with ``generate`` and then serves ``normal_value``: at every
+    hour they must agree, or the baseline sees a fault that is not there (the demo raised
+    alerts on healthy units after midnight while the simulator lacked the history's second
+    harmonic)."""
+    import random
+
+    from gateway.telemetry import simulator
+
+    monkeypatch.setattr(simulator, "local_utc_offset", lambda: 0.0)
+    points = load_point_list(write_points(tmp_path, crac_points_toml(5020)))
+    point = points.points[0]
+    shape = simulator.point_shape(point)
+    ts = START + hour * 3600.0 + np.arange(600) * 6.0  # an hour of samples
+    served = simulator.normal_value(point, random.Random(1))
+    live = float(np.mean([served(float(t)) for t in ts]))
+    _, seeded = generate(shape, float(ts[0]), len(ts), 6.0, np.random.default_rng(2), 0.0)
+    assert abs(live - float(np.mean(seeded))) < 0.1 * shape.amplitude
