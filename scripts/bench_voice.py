@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from bench_voice_loop import loop_sections
+from bench_voice_loop import loop_sections, print_goals
 
 from glasses.audio.config import VoiceConfig
 from glasses.audio.events import SpeechEnd, Transcript, VoiceEvent, WakeDetected
@@ -306,9 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, section in SECTIONS.items():
         if args.only in (None, name):
             goals += section(args)
-    print("\n== goals ==")
-    for name, met in goals:
-        print(f"  [{'met' if met else 'MISSED'}] {name}")
+    print_goals(goals)
     return 0
 
 

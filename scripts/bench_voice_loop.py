@@ -536,6 +536,13 @@ async def run_sections(quick: bool) -> list[tuple[str, bool]]:
     ]
 
 
+def print_goals(goals: Sequence[tuple[str, bool]]) -> None:
+    """The goals of the sections run, met or missed (shared with scripts/bench_voice.py)."""
+    print("\n== goals ==")
+    for name, met in goals:
+        print(f"  [{'met' if met else 'MISSED'}] {name}")
+
+
 def loop_sections(args: argparse.Namespace) -> list[tuple[str, bool]]:
     """Entry for scripts/bench_voice.py's SECTIONS (reads ``args.quick``)."""
     return asyncio.run(run_sections(getattr(args, "quick", False)))
@@ -550,10 +557,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rss_child:
         asyncio.run(_rss_child())
         return 0
-    goals = loop_sections(args)
-    print("\n== goals ==")
-    for name, met in goals:
-        print(f"  [{'met' if met else 'MISSED'}] {name}")
+    print_goals(loop_sections(args))
     return 0
 
 
