@@ -153,7 +153,7 @@ class WhisperAsr:
             return None
         try:
             if self._alternatives is None:
-                hotwords = ", ".join(c.vocabulary) if c.use_hotwords and self.prompt else None
+                hotwords = self.transcribe_kwargs().get("hotwords")
                 self._alternatives = Alternatives(self._model, self.prompt, hotwords)
             return self._alternatives.best_command(
                 x, is_command, c.alternatives, c.alternatives_margin
